@@ -1,0 +1,5 @@
+import sys
+
+from judgesmith.cli import main
+
+sys.exit(main())

@@ -1,0 +1,182 @@
+"""transformers backend: batched generation and one-pass label scoring on CPU or GPU.
+
+Batches are sorted by length (less padding), left-padded (generation appends on
+the right), run under `torch.inference_mode`. Score mode asks the model for the
+logits of the last position only (`logits_to_keep=1`): with Gemma's 262k-token
+vocabulary the LM head is most of the cost of a full-logits pass.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Sequence
+
+from judgesmith.judge.backends.base import Generation, ends_with_result_mark, normalize
+from judgesmith.judge.chat import render
+from judgesmith.prompts import Prompt
+
+log = logging.getLogger(__name__)
+
+
+def label_token_plan(tokenizer: Any, labels: Sequence[str], prefix: str) -> tuple[list[int], list[int]]:
+    """How `prefix` + label tokenizes: the joiner tokens after the prefix, and one token id per label.
+
+    Gemma and SmolLM2 put the space after `[RESULT]` in its own token and each
+    digit in another; other tokenizers merge " 4" into one token. Probing both
+    ways here keeps score mode correct for either.
+    """
+    probe = "x " + prefix
+    base = tokenizer(probe, add_special_tokens=False)["input_ids"]
+    full = [tokenizer(f"{probe} {lab}", add_special_tokens=False)["input_ids"] for lab in labels]
+    if any(seq[: len(base)] != base for seq in full):
+        raise ValueError(f"tokenizer merges {prefix!r} with the label; choose another prefix")
+    tails = [seq[len(base):] for seq in full]
+    joiner = tails[0][:-1]
+    if any(len(t) != len(joiner) + 1 or t[:-1] != joiner for t in tails):
+        raise ValueError(f"labels {list(labels)} are not single tokens after {prefix!r} for this tokenizer")
+    ids = [t[-1] for t in tails]
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"labels {list(labels)} share a token id for this tokenizer")
+    return joiner, ids
+
+
+def label_token_families(tokenizer: Any, labels: Sequence[str]) -> dict[int, str]:
+    """Every single-token spelling of each label ("4", " 4") -> label, for locating it in generations."""
+    found: dict[int, str] = {}
+    for lab in labels:
+        for text in (lab, " " + lab):
+            ids = tokenizer(text, add_special_tokens=False)["input_ids"]
+            if len(ids) == 1:
+                found[ids[0]] = lab
+    return found
+
+
+class HFBackend:
+    """Judge with a transformers causal LM already in memory (see `from_name` to load one)."""
+
+    name = "hf"
+
+    def __init__(self, model: Any, tokenizer: Any, batch_size: int = 8, threads: int | None = None):
+        from judgesmith.models import set_threads
+
+        set_threads(threads)
+        self.model, self.tokenizer, self.batch_size = model, tokenizer, batch_size
+        if tokenizer.pad_token_id is None:
+            tokenizer.pad_token = tokenizer.eos_token
+        self._plans: dict[tuple[str, tuple[str, ...]], tuple[list[int], list[int]]] = {}
+
+    @classmethod
+    def from_name(cls, name: str, batch_size: int = 8, threads: int | None = None, **kw: Any) -> "HFBackend":
+        from judgesmith.models import load_model, set_threads
+
+        set_threads(threads)
+        model, tokenizer = load_model(name, **kw)
+        return cls(model, tokenizer, batch_size=batch_size, threads=threads)
+
+    @property
+    def device(self) -> Any:
+        return next(self.model.parameters()).device
+
+    def _encode(self, prompt: Prompt, suffix: str = "", extra: Sequence[int] = ()) -> list[int]:
+        text, templated = render(self.tokenizer, prompt, suffix)
+        ids = self.tokenizer(text, add_special_tokens=not templated)["input_ids"]
+        return list(ids) + list(extra)
+
+    def _pad(self, seqs: Sequence[list[int]]) -> tuple[Any, Any]:
+        import torch
+
+        width = max(len(s) for s in seqs)
+        pad = self.tokenizer.pad_token_id
+        ids = torch.full((len(seqs), width), pad, dtype=torch.long)
+        mask = torch.zeros((len(seqs), width), dtype=torch.long)
+        for row, seq in enumerate(seqs):
+            ids[row, width - len(seq):] = torch.tensor(seq, dtype=torch.long)
+            mask[row, width - len(seq):] = 1
+        return ids.to(self.device), mask.to(self.device)
+
+    def _order(self, encoded: Sequence[list[int]]) -> list[list[int]]:
+        """Indices grouped into batches of similar length (longest first: fail fast on memory)."""
+        order = sorted(range(len(encoded)), key=lambda i: -len(encoded[i]))
+        return [order[i:i + self.batch_size] for i in range(0, len(order), self.batch_size)]
+
+    def score(self, prompts: Sequence[Prompt], *, prefix: str, labels: Sequence[str]) -> list[dict[str, float]]:
+        import torch
+
+        key = (prefix, tuple(labels))
+        if key not in self._plans:
+            self._plans[key] = label_token_plan(self.tokenizer, labels, prefix)
+        joiner, ids = self._plans[key]
+        encoded = [self._encode(p, prefix, joiner) for p in prompts]
+        out: list[dict[str, float]] = [{} for _ in prompts]
+        with torch.inference_mode():
+            for batch in self._order(encoded):
+                input_ids, mask = self._pad([encoded[i] for i in batch])
+                logits = self.model(input_ids=input_ids, attention_mask=mask, logits_to_keep=1).logits[:, -1, :]
+                picked = logits[:, ids].float().cpu()
+                for row, i in enumerate(batch):
+                    out[i] = normalize({lab: float(v) for lab, v in zip(labels, picked[row])})
+        return out
+
+    def generate(
+        self,
+        prompts: Sequence[Prompt],
+        *,
+        labels: Sequence[str],
+        n: int = 1,
+        temperature: float = 0.0,
+        max_new_tokens: int = 256,
+    ) -> list[list[Generation]]:
+        import torch
+
+        encoded = [self._encode(p) for p in prompts]
+        families = label_token_families(self.tokenizer, labels)
+        out: list[list[Generation]] = [[] for _ in prompts]
+        sampling = {"do_sample": True, "temperature": temperature, "top_p": 1.0} if temperature > 0 else {
+            "do_sample": False}
+        with torch.inference_mode():
+            for batch in self._order(encoded):
+                input_ids, mask = self._pad([encoded[i] for i in batch])
+                result = self.model.generate(
+                    input_ids=input_ids, attention_mask=mask, max_new_tokens=max_new_tokens,
+                    num_return_sequences=n, return_dict_in_generate=True, output_logits=True,
+                    pad_token_id=self.tokenizer.pad_token_id, eos_token_id=self._stop_ids(), **sampling,
+                )
+                new = result.sequences[:, input_ids.shape[1]:].cpu()
+                logits = torch.stack(result.logits, dim=1).float().cpu() if result.logits else None
+                for row in range(new.shape[0]):
+                    i = batch[row // n]
+                    out[i].append(self._generation(new[row], logits[row] if logits is not None else None,
+                                                   families, labels))
+        return out
+
+    def _stop_ids(self) -> list[int]:
+        """EOS plus end-of-turn tokens: chat models end their answer with those."""
+        ids = [self.tokenizer.eos_token_id]
+        vocab = self.tokenizer.get_vocab()
+        ids += [vocab[t] for t in ("<end_of_turn>", "<|im_end|>", "<|eot_id|>") if t in vocab]
+        return sorted({i for i in ids if i is not None})
+
+    def _label_probs(self, row: Any, token: int, families: dict[int, str],
+                     labels: Sequence[str]) -> dict[str, float] | None:
+        """Distribution over the labels spelled like the generated one (with or without a space)."""
+        spaced = self.tokenizer.decode([token]).startswith(" ")
+        chosen = {lab: t for t, lab in families.items() if self.tokenizer.decode([t]).startswith(" ") == spaced}
+        if len(chosen) != len(labels):
+            return None
+        return normalize({lab: float(row[t]) for lab, t in chosen.items()})
+
+    def _generation(self, tokens: Any, logits: Any, families: dict[int, str],
+                    labels: Sequence[str]) -> Generation:
+        toks = tokens.tolist()
+        stop = {self.tokenizer.pad_token_id, *self._stop_ids()}
+        while toks and toks[-1] in stop:
+            toks.pop()
+        text = self.tokenizer.decode(toks, skip_special_tokens=True)
+        probs = None
+        if logits is not None:
+            for pos in range(len(toks) - 1, -1, -1):
+                if toks[pos] in families and ends_with_result_mark(
+                        self.tokenizer.decode(toks[:pos], skip_special_tokens=True)):
+                    probs = self._label_probs(logits[pos], toks[pos], families, labels)
+                    break
+        return Generation(text=text, label_probs=probs)

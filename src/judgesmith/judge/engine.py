@@ -1,0 +1,190 @@
+"""The judge engine: items in, verdicts out, whatever the backend.
+
+Two modes. `generate` asks for feedback then a label and parses it (and, when the
+backend exposes logits, also keeps the label distribution read right after
+`[RESULT]`: distribution-sensitive scoring). `score` skips feedback: one forward
+pass over the prompt plus a forced `Feedback: [RESULT] ` continuation, reading
+the label probabilities from the next-token distribution (the fast CPU path).
+
+Pairwise `swap=True` judges both orders and aggregates bidirectionally: the
+second order's distribution is mapped back (its A is our B) and summed with the
+first; when the two orders disagree and the summed margin is within
+`tie_tolerance`, the verdict is a tie.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Iterable, Iterator, Sequence
+
+from judgesmith.judge.backends.base import Backend, Generation
+from judgesmith.parsing import parse_absolute, parse_pairwise
+from judgesmith.prompts import build_prompt
+from judgesmith.records import PAIR_LABELS, SCORE_LABELS, AbsoluteItem, PairwiseItem, Verdict
+
+MODES = ("generate", "score")
+
+
+@dataclass(frozen=True)
+class JudgeConfig:
+    """How to judge. Defaults are greedy, one sample, no swap."""
+
+    mode: str = "generate"
+    n: int = 1
+    temperature: float = 0.0
+    max_new_tokens: int = 256
+    swap: bool = False
+    tie_tolerance: float = 0.1
+    batch_size: int = 8
+    system_prompt: bool = True
+    absolute_prefix: str = "Feedback: [RESULT]"
+    pairwise_prefix: str = "[RESULT]"
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, got {self.mode!r}")
+        if self.n < 1:
+            raise ValueError(f"n must be >= 1, got {self.n}")
+        if self.batch_size < 1:
+            raise ValueError(f"batch_size must be >= 1, got {self.batch_size}")
+        if self.n > 1 and self.temperature == 0.0:
+            raise ValueError("n > 1 samples need temperature > 0 (greedy samples are identical)")
+
+
+def expected_score(probs: dict[str, float] | None) -> float | None:
+    """Expectation of the 1-5 score under the label distribution."""
+    if not probs:
+        return None
+    return sum(int(k) * p for k, p in probs.items())
+
+
+def _mean_probs(dists: Sequence[dict[str, float] | None]) -> dict[str, float] | None:
+    present = [d for d in dists if d]
+    if not present:
+        return None
+    keys = present[0].keys()
+    return {k: sum(d.get(k, 0.0) for d in present) / len(present) for k in keys}
+
+
+def _batches(items: Sequence, size: int) -> Iterator[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _absolute_sample(item_id: str, gen: Generation) -> Verdict:
+    parsed = parse_absolute(gen.text)
+    return Verdict(
+        id=item_id, kind="absolute", feedback=parsed.feedback,
+        score=int(parsed.label) if parsed.label else None,
+        probabilities=gen.label_probs, expected_score=expected_score(gen.label_probs),
+        parse_ok=parsed.ok, error=parsed.error, raw=gen.text,
+    )
+
+
+def _pairwise_sample(item_id: str, gen: Generation) -> Verdict:
+    parsed = parse_pairwise(gen.text)
+    probs = gen.label_probs
+    return Verdict(
+        id=item_id, kind="pairwise", feedback=parsed.feedback, winner=parsed.label,
+        probabilities=probs, expected_score=probs.get("A") if probs else None,
+        parse_ok=parsed.ok, error=parsed.error, raw=gen.text,
+    )
+
+
+def combine_samples(samples: Sequence[Verdict]) -> Verdict:
+    """One verdict from n samples: the first parsed sample decides; probabilities are averaged."""
+    if len(samples) == 1:
+        return samples[0]
+    first = next((s for s in samples if s.parse_ok), samples[0])
+    probs = _mean_probs([s.probabilities for s in samples])
+    exp = expected_score(probs) if first.kind == "absolute" else (probs or {}).get("A")
+    return replace(first, probabilities=probs, expected_score=exp, samples=tuple(samples))
+
+
+def _flip(v: Verdict) -> Verdict:
+    """Map a verdict on the swapped pair back to the original positions."""
+    winner = {"A": "B", "B": "A"}.get(v.winner or "", v.winner)
+    probs = {"A": v.probabilities.get("B", 0.0), "B": v.probabilities.get("A", 0.0)} if v.probabilities else None
+    return replace(v, winner=winner, probabilities=probs, expected_score=probs["A"] if probs else None)
+
+
+def aggregate_swap(first: Verdict, second_swapped: Verdict, tie_tolerance: float = 0.1) -> Verdict:
+    """Bidirectional aggregation of a pair judged in both orders (second given in swapped positions)."""
+    second = _flip(second_swapped)
+    probs = None
+    if first.probabilities and second.probabilities:
+        summed = {k: first.probabilities.get(k, 0.0) + second.probabilities.get(k, 0.0) for k in PAIR_LABELS}
+        probs = {k: v / 2.0 for k, v in summed.items()}
+    parsed = [v for v in (first, second) if v.parse_ok and v.winner]
+    if len(parsed) == 2 and first.winner == second.winner:
+        winner = first.winner
+    elif probs is not None and abs(probs["A"] - probs["B"]) > tie_tolerance:
+        winner = "A" if probs["A"] > probs["B"] else "B"
+    elif len(parsed) == 2:
+        winner = "tie"
+    elif len(parsed) == 1:
+        winner = parsed[0].winner
+    else:
+        winner = None
+    return Verdict(
+        id=first.id, kind="pairwise", feedback=first.feedback, winner=winner, probabilities=probs,
+        expected_score=probs["A"] if probs else None, parse_ok=winner is not None,
+        error=None if winner is not None else (first.error or second.error), raw=first.raw,
+        samples=(first, second),
+    )
+
+
+class Judge:
+    """Grade absolute or pairwise items with a backend under one `JudgeConfig`."""
+
+    def __init__(self, backend: Backend, config: JudgeConfig | None = None, **overrides):
+        if not isinstance(backend, Backend):
+            raise TypeError(f"{type(backend).__name__} does not implement generate() and score()")
+        self.backend = backend
+        self.config = replace(config or JudgeConfig(), **overrides) if overrides else (config or JudgeConfig())
+
+    def _run(self, items: Sequence, labels: Sequence[str], prefix: str, sample_fn) -> list[Verdict]:
+        cfg = self.config
+        prompts = [build_prompt(item, system=cfg.system_prompt) for item in items]
+        if cfg.mode == "score":
+            dists = self.backend.score(prompts, prefix=prefix, labels=labels)
+            return [self._scored(item.id, d, labels) for item, d in zip(items, dists)]
+        gens = self.backend.generate(
+            prompts, labels=labels, n=cfg.n, temperature=cfg.temperature, max_new_tokens=cfg.max_new_tokens
+        )
+        return [combine_samples([sample_fn(item.id, g) for g in outs]) for item, outs in zip(items, gens)]
+
+    @staticmethod
+    def _scored(item_id: str, probs: dict[str, float], labels: Sequence[str]) -> Verdict:
+        if not probs:
+            return Verdict(id=item_id, kind="absolute" if labels == SCORE_LABELS else "pairwise",
+                           parse_ok=False, error="backend returned no label distribution")
+        best = max(labels, key=lambda k: probs.get(k, 0.0))
+        if tuple(labels) == SCORE_LABELS:
+            return Verdict(id=item_id, kind="absolute", score=int(best), probabilities=probs,
+                           expected_score=expected_score(probs))
+        return Verdict(id=item_id, kind="pairwise", winner=best, probabilities=probs,
+                       expected_score=probs.get("A"))
+
+    def iter_absolute(self, items: Iterable[AbsoluteItem]) -> Iterator[list[Verdict]]:
+        """Yield verdicts batch by batch, so callers can persist as they go."""
+        items = list(items)
+        for batch in _batches(items, self.config.batch_size):
+            yield self._run(batch, SCORE_LABELS, self.config.absolute_prefix, _absolute_sample)
+
+    def iter_pairwise(self, items: Iterable[PairwiseItem]) -> Iterator[list[Verdict]]:
+        items = list(items)
+        for batch in _batches(items, self.config.batch_size):
+            first = self._run(batch, PAIR_LABELS, self.config.pairwise_prefix, _pairwise_sample)
+            if not self.config.swap:
+                yield first
+                continue
+            second = self._run([it.swapped() for it in batch], PAIR_LABELS,
+                               self.config.pairwise_prefix, _pairwise_sample)
+            yield [aggregate_swap(a, b, self.config.tie_tolerance) for a, b in zip(first, second)]
+
+    def grade_absolute(self, items: Iterable[AbsoluteItem]) -> list[Verdict]:
+        return [v for batch in self.iter_absolute(items) for v in batch]
+
+    def grade_pairwise(self, items: Iterable[PairwiseItem]) -> list[Verdict]:
+        return [v for batch in self.iter_pairwise(items) for v in batch]

