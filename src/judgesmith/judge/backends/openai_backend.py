@@ -1,0 +1,99 @@
+"""OpenAI-compatible backend: any server speaking `/v1/chat/completions` (vLLM, llama.cpp server,
+judgesmith's own `serve`, hosted APIs), through the official `openai` client.
+
+When the server returns `logprobs`/`top_logprobs`, the label distribution is read
+at the first label token after `[RESULT]`. Score mode continues a final assistant
+message (`continue_final_message`, as vLLM and `judgesmith serve` accept) for one
+token and reads its top logprobs.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import Any, Sequence
+
+from judgesmith.judge.backends.base import Generation, ends_with_result_mark, normalize
+from judgesmith.prompts import Prompt
+
+log = logging.getLogger(__name__)
+
+
+def label_probs_from_logprobs(content: Sequence[Any] | None, labels: Sequence[str]) -> dict[str, float] | None:
+    """Scan per-token logprobs for the label right after `[RESULT]`; renormalize its top alternatives."""
+    if not content:
+        return None
+    text = ""
+    found = None
+    for entry in content:
+        token = _get(entry, "token") or ""
+        if token.strip() in labels and ends_with_result_mark(text):
+            found = entry
+        text += token
+    if found is None:
+        return None
+    return _top_to_probs(_get(found, "top_logprobs") or [], labels)
+
+
+def _get(obj: Any, key: str) -> Any:
+    return obj.get(key) if isinstance(obj, dict) else getattr(obj, key, None)
+
+
+def _top_to_probs(top: Sequence[Any], labels: Sequence[str]) -> dict[str, float] | None:
+    mass: dict[str, float] = {}
+    for alt in top:
+        tok = (_get(alt, "token") or "").strip()
+        if tok in labels:
+            mass[tok] = mass.get(tok, 0.0) + math.exp(float(_get(alt, "logprob")))
+    if not mass:
+        return None
+    return normalize({lab: mass.get(lab, 0.0) for lab in labels}, log_space=False)
+
+
+class OpenAIBackend:
+    """Judge through an OpenAI-compatible endpoint (`base_url`, `api_key`, `model`)."""
+
+    name = "openai"
+
+    def __init__(self, model: str, base_url: str | None = None, api_key: str | None = None,
+                 top_logprobs: int = 20, timeout: float = 600.0, client: Any = None):
+        if client is None:
+            try:
+                from openai import OpenAI
+            except ImportError as exc:  # pragma: no cover - depends on the install
+                raise RuntimeError("the openai backend needs `pip install judgesmith[openai]`") from exc
+            client = OpenAI(base_url=base_url, api_key=api_key or "EMPTY", timeout=timeout)
+        self.client, self.model, self.top_logprobs = client, model, top_logprobs
+
+    def generate(self, prompts: Sequence[Prompt], *, labels: Sequence[str], n: int = 1,
+                 temperature: float = 0.0, max_new_tokens: int = 256) -> list[list[Generation]]:
+        out = []
+        for prompt in prompts:
+            resp = self.client.chat.completions.create(
+                model=self.model, messages=prompt.messages(), n=n, temperature=temperature,
+                max_tokens=max_new_tokens, logprobs=True, top_logprobs=self.top_logprobs,
+            )
+            gens = []
+            for choice in resp.choices:
+                lp = getattr(choice, "logprobs", None)
+                probs = label_probs_from_logprobs(getattr(lp, "content", None), labels) if lp else None
+                gens.append(Generation(choice.message.content or "", probs))
+            out.append(gens)
+        return out
+
+    def score(self, prompts: Sequence[Prompt], *, prefix: str, labels: Sequence[str]) -> list[dict[str, float]]:
+        out = []
+        for prompt in prompts:
+            messages = prompt.messages() + [{"role": "assistant", "content": prefix + " "}]
+            resp = self.client.chat.completions.create(
+                model=self.model, messages=messages, max_tokens=1, temperature=0.0, logprobs=True,
+                top_logprobs=self.top_logprobs,
+                extra_body={"continue_final_message": True, "add_generation_prompt": False},
+            )
+            lp = getattr(resp.choices[0], "logprobs", None)
+            content = getattr(lp, "content", None) or []
+            probs = _top_to_probs(_get(content[0], "top_logprobs") or [], labels) if content else None
+            if probs is None:
+                log.warning("server returned no label logprobs for score mode; is logprobs supported?")
+            out.append(probs or {})
+        return out
