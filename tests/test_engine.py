@@ -5,7 +5,8 @@ import math
 import pytest
 
 from judgesmith.judge import Judge, JudgeConfig, aggregate_swap
-from judgesmith.judge.backends.hf import HFBackend, label_token_plan
+from judgesmith.judge.backends.base import label_token_plan
+from judgesmith.judge.backends.hf import HFBackend
 from judgesmith.judge.backends.scripted import ScriptedBackend
 from judgesmith.records import AbsoluteItem, PairwiseItem, Verdict
 from judgesmith.rubrics import preset
@@ -59,7 +60,8 @@ def test_generate_mode_never_raises_on_garbage(tiny_backend):
 
 
 def test_label_plan_handles_both_tokenizer_styles(tiny_backend):
-    joiner, ids = label_token_plan(tiny_backend.tokenizer, list("12345"), "Feedback: [RESULT]")
+    encode = lambda t: tiny_backend.tokenizer(t, add_special_tokens=False)["input_ids"]  # noqa: E731
+    joiner, ids = label_token_plan(encode, list("12345"), "Feedback: [RESULT]")
     assert len(set(ids)) == 5
     decoded = [tiny_backend.tokenizer.decode(joiner + [i]).strip() for i in ids]
     assert decoded == list("12345")

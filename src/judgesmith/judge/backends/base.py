@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Mapping, Protocol, Sequence, runtime_checkable
+from typing import Callable, Mapping, Protocol, Sequence, runtime_checkable
 
 from judgesmith.prompts import Prompt
 
@@ -64,3 +64,27 @@ def ends_with_result_mark(text: str) -> bool:
     """True when the text so far ends at a place where the verdict label comes next."""
     tail = text.rstrip().rstrip("(:").rstrip()
     return tail.upper().endswith(RESULT_MARK) or tail.upper().endswith("[RESULT")
+
+
+def label_token_plan(encode: Callable[[str], list[int]], labels: Sequence[str],
+                     prefix: str) -> tuple[list[int], list[int]]:
+    """How `prefix` + label tokenizes: the joiner tokens after the prefix, and one token id per label.
+
+    Gemma and SmolLM2 put the space after `[RESULT]` in its own token and each
+    digit in another; other tokenizers merge " 4" into one token. Probing with
+    the model's own tokenizer (`encode`, without special tokens) keeps score
+    mode correct for either.
+    """
+    probe = "x " + prefix
+    base = list(encode(probe))
+    full = [list(encode(f"{probe} {lab}")) for lab in labels]
+    if any(seq[: len(base)] != base for seq in full):
+        raise ValueError(f"tokenizer merges {prefix!r} with the label; choose another prefix")
+    tails = [seq[len(base):] for seq in full]
+    joiner = tails[0][:-1]
+    if any(len(t) != len(joiner) + 1 or t[:-1] != joiner for t in tails):
+        raise ValueError(f"labels {list(labels)} are not single tokens after {prefix!r} for this tokenizer")
+    ids = [t[-1] for t in tails]
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"labels {list(labels)} share a token id for this tokenizer")
+    return joiner, ids

@@ -11,33 +11,11 @@ from __future__ import annotations
 import logging
 from typing import Any, Sequence
 
-from judgesmith.judge.backends.base import Generation, ends_with_result_mark, normalize
+from judgesmith.judge.backends.base import Generation, ends_with_result_mark, label_token_plan, normalize
 from judgesmith.judge.chat import render
 from judgesmith.prompts import Prompt
 
 log = logging.getLogger(__name__)
-
-
-def label_token_plan(tokenizer: Any, labels: Sequence[str], prefix: str) -> tuple[list[int], list[int]]:
-    """How `prefix` + label tokenizes: the joiner tokens after the prefix, and one token id per label.
-
-    Gemma and SmolLM2 put the space after `[RESULT]` in its own token and each
-    digit in another; other tokenizers merge " 4" into one token. Probing both
-    ways here keeps score mode correct for either.
-    """
-    probe = "x " + prefix
-    base = tokenizer(probe, add_special_tokens=False)["input_ids"]
-    full = [tokenizer(f"{probe} {lab}", add_special_tokens=False)["input_ids"] for lab in labels]
-    if any(seq[: len(base)] != base for seq in full):
-        raise ValueError(f"tokenizer merges {prefix!r} with the label; choose another prefix")
-    tails = [seq[len(base):] for seq in full]
-    joiner = tails[0][:-1]
-    if any(len(t) != len(joiner) + 1 or t[:-1] != joiner for t in tails):
-        raise ValueError(f"labels {list(labels)} are not single tokens after {prefix!r} for this tokenizer")
-    ids = [t[-1] for t in tails]
-    if len(set(ids)) != len(ids):
-        raise ValueError(f"labels {list(labels)} share a token id for this tokenizer")
-    return joiner, ids
 
 
 def label_token_families(tokenizer: Any, labels: Sequence[str]) -> dict[int, str]:
@@ -104,7 +82,8 @@ class HFBackend:
 
         key = (prefix, tuple(labels))
         if key not in self._plans:
-            self._plans[key] = label_token_plan(self.tokenizer, labels, prefix)
+            encode = lambda text: self.tokenizer(text, add_special_tokens=False)["input_ids"]  # noqa: E731
+            self._plans[key] = label_token_plan(encode, labels, prefix)
         joiner, ids = self._plans[key]
         encoded = [self._encode(p, prefix, joiner) for p in prompts]
         out: list[dict[str, float]] = [{} for _ in prompts]
