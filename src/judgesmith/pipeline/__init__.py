@@ -1,0 +1,1 @@
+"""The build pipeline: data -> train x2 -> merge -> bench -> consistency -> report, cached by stage."""

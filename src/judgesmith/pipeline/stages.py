@@ -1,0 +1,114 @@
+"""Stage runner: run stages in order, each cached by a hash of its inputs.
+
+A stage's key hashes its recipe section, the keys of the stages it reads from
+and the version of the code it runs (the source of the modules it names). A
+finished stage writes `DIR/<stage>/.stage.json` with its key; a rerun with the
+same key is skipped. A stage killed midway leaves `.running.json` with its key:
+rerunning with the same key keeps the folder (the stage resumes from what it
+wrote, e.g. training checkpoints); a different key clears it first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import logging
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+log = logging.getLogger(__name__)
+
+DONE, RUNNING = ".stage.json", ".running.json"
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One step of the pipeline: `run(stage_dir, context)` writes its outputs into `stage_dir`."""
+
+    name: str
+    run: Callable[[Path, "Context"], None]
+    config: Any = None
+    upstream: tuple[str, ...] = ()
+    modules: tuple[str, ...] = ()
+
+
+@dataclass
+class Context:
+    """What stages share: the build folder and each finished stage's folder."""
+
+    out: Path
+    dirs: dict[str, Path] = field(default_factory=dict)
+
+
+def code_version(modules: Sequence[str]) -> str:
+    """Hash of the named modules' source files (a package counts all its .py files)."""
+    digest = hashlib.sha256()
+    for name in sorted(modules):
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.origin is None:
+            digest.update(f"missing:{name}".encode())
+            continue
+        origin = Path(spec.origin)
+        files = sorted(origin.parent.rglob("*.py")) if origin.name == "__init__.py" else [origin]
+        for path in files:
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def stage_key(stage: Stage, upstream_keys: dict[str, str]) -> str:
+    payload = json.dumps({
+        "config": stage.config,
+        "upstream": {name: upstream_keys[name] for name in stage.upstream},
+        "code": code_version(stage.modules),
+    }, sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def _read_key(path: Path) -> str | None:
+    try:
+        return json.loads(path.read_text())["key"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _line(index: int, total: int, name: str, status: str, seconds: float | None = None) -> str:
+    took = f" ({seconds:.1f} s)" if seconds is not None else ""
+    return f"[{index}/{total}] {name:<14} {status}{took}"
+
+
+def run_stages(stages: Sequence[Stage], out: Path, echo: Callable[[str], None] | None = None,
+               force: Sequence[str] = ()) -> dict[str, str]:
+    """Run or skip each stage; returns stage -> status ("cached" or "done")."""
+    echo = echo or (lambda s: print(s, file=sys.stderr, flush=True))
+    out.mkdir(parents=True, exist_ok=True)
+    ctx, keys, statuses = Context(out), {}, {}
+    start = time.perf_counter()
+    for i, stage in enumerate(stages, start=1):
+        missing = [u for u in stage.upstream if u not in keys]
+        if missing:
+            raise ValueError(f"stage {stage.name!r} reads {missing}, which do not run before it")
+        key = keys[stage.name] = stage_key(stage, keys)
+        sdir = ctx.dirs[stage.name] = out / stage.name
+        if _read_key(sdir / DONE) == key and stage.name not in force:
+            statuses[stage.name] = "cached"
+            echo(_line(i, len(stages), stage.name, "cached"))
+            continue
+        if sdir.exists() and _read_key(sdir / RUNNING) != key:
+            shutil.rmtree(sdir)
+        sdir.mkdir(parents=True, exist_ok=True)
+        (sdir / DONE).unlink(missing_ok=True)
+        (sdir / RUNNING).write_text(json.dumps({"key": key}))
+        echo(_line(i, len(stages), stage.name, "running"))
+        t0 = time.perf_counter()
+        stage.run(sdir, ctx)
+        (sdir / DONE).write_text(json.dumps({"key": key, "seconds": time.perf_counter() - t0}))
+        (sdir / RUNNING).unlink(missing_ok=True)
+        statuses[stage.name] = "done"
+        echo(_line(i, len(stages), stage.name, "done", time.perf_counter() - t0))
+    echo(f"total {time.perf_counter() - start:.1f} s; outputs in {out}")
+    return statuses

@@ -1,0 +1,60 @@
+"""Stage caching: skip finished stages, rerun what changed and what depends on it, resume after a kill."""
+
+import json
+
+import pytest
+
+from judgesmith.pipeline.stages import Stage, run_stages
+
+
+def make_stages(calls, merge_weight=0.5, fail_in=None):
+    def writer(name):
+        def run(sdir, ctx):
+            calls.append(name)
+            if fail_in == name:
+                (sdir / "partial.txt").write_text("half")
+                raise KeyboardInterrupt
+            inputs = {u: (ctx.dirs[u] / "out.txt").read_text() for u in ups[name]}
+            (sdir / "out.txt").write_text(json.dumps({"name": name, "inputs": inputs}))
+        return run
+
+    ups = {"data": (), "train": ("data",), "merge": ("train",), "bench": ("merge", "data")}
+    cfg = {"data": {"seed": 1}, "train": {"r": 8}, "merge": {"weight": merge_weight}, "bench": {"limit": 3}}
+    return [Stage(n, writer(n), cfg[n], ups[n], ("judgesmith.pipeline.stages",)) for n in ups]
+
+
+def test_rerun_skips_finished_stages(tmp_path):
+    calls = []
+    first = run_stages(make_stages(calls), tmp_path, echo=lambda s: None)
+    assert set(first.values()) == {"done"} and calls == ["data", "train", "merge", "bench"]
+    calls.clear()
+    lines = []
+    second = run_stages(make_stages(calls), tmp_path, echo=lines.append)
+    assert calls == [] and set(second.values()) == {"cached"}
+    assert any("cached" in line for line in lines) and lines[-1].startswith("total")
+
+
+def test_changing_merge_reruns_only_merge_and_downstream(tmp_path):
+    calls = []
+    run_stages(make_stages(calls), tmp_path, echo=lambda s: None)
+    calls.clear()
+    status = run_stages(make_stages(calls, merge_weight=0.7), tmp_path, echo=lambda s: None)
+    assert calls == ["merge", "bench"]
+    assert status == {"data": "cached", "train": "cached", "merge": "done", "bench": "done"}
+
+
+def test_killed_stage_resumes_with_its_partial_outputs(tmp_path):
+    calls = []
+    with pytest.raises(KeyboardInterrupt):
+        run_stages(make_stages(calls, fail_in="train"), tmp_path, echo=lambda s: None)
+    assert (tmp_path / "train" / "partial.txt").exists()
+    calls.clear()
+    run_stages(make_stages(calls), tmp_path, echo=lambda s: None)
+    assert calls == ["train", "merge", "bench"]
+    assert (tmp_path / "train" / "partial.txt").exists(), "same key: partial outputs kept for resuming"
+
+
+def test_stage_reading_a_later_stage_is_rejected(tmp_path):
+    stages = make_stages([])
+    with pytest.raises(ValueError, match="do not run before it"):
+        run_stages(list(reversed(stages)), tmp_path, echo=lambda s: None)
