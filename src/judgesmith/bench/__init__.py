@@ -1,1 +1,1 @@
-"""judgesmith.bench"""
+"""Benchmarks: adapters (one file each in `adapters/`), suites, the resumable runner, reports."""

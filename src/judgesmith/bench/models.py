@@ -1,0 +1,106 @@
+"""Models under test: `label=name` specs, backends built one at a time and freed after use."""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A model to benchmark: a short `label` for tables and the `name` the backend loads."""
+
+    label: str
+    name: str
+
+    @classmethod
+    def parse(cls, text: str) -> "ModelSpec":
+        """`base=gemma-3-270m` or a bare name (its last path part becomes the label)."""
+        label, sep, name = text.partition("=")
+        if not sep:
+            name, label = text, Path(text.rstrip("/")).name or text
+        if not label.strip() or not name.strip():
+            raise ValueError(f"--model {text!r}: expected LABEL=NAME, e.g. base=gemma-3-270m")
+        return cls(label.strip(), name.strip())
+
+
+BackendFactory = Callable[[ModelSpec], Any]
+
+
+def _backend_class(kind: str) -> Any:
+    """The backend class named `kind` in `judgesmith.judge.backends.<kind>` or `<kind>_backend`."""
+    for module_name in (f"judgesmith.judge.backends.{kind}_backend", f"judgesmith.judge.backends.{kind}"):
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        for obj in vars(module).values():
+            if isinstance(obj, type) and getattr(obj, "name", None) == kind and hasattr(obj, "score"):
+                return obj
+    raise ValueError(f"backend {kind!r} is not available; use --backend hf, openai or vllm")
+
+
+def backend_factory(backend: str = "hf", batch_size: int = 8, threads: int | None = None) -> BackendFactory:
+    """Build backends by kind: `hf` (transformers, `HFBackend.from_name`), `openai` (endpoint from
+    OPENAI_BASE_URL / OPENAI_API_KEY), `vllm`, or any backend class whose `name` is the kind."""
+
+    def make(spec: ModelSpec) -> Any:
+        if backend == "hf":
+            from judgesmith.judge.backends.hf import HFBackend
+
+            return HFBackend.from_name(spec.name, batch_size=batch_size, threads=threads)
+        cls = _backend_class(backend)
+        if callable(getattr(cls, "from_name", None)):
+            return cls.from_name(spec.name)
+        if backend == "openai":
+            return cls(spec.name, base_url=os.environ.get("OPENAI_BASE_URL"),
+                       api_key=os.environ.get("OPENAI_API_KEY"))
+        return cls(spec.name)
+
+    return make
+
+
+def release(backend: Any) -> None:
+    """Drop a backend's model and return its memory before the next model loads."""
+    for attr in ("model", "tokenizer"):
+        if hasattr(backend, attr):
+            try:
+                setattr(backend, attr, None)
+            except AttributeError:  # pragma: no cover - read-only attribute
+                pass
+    gc.collect()
+    try:
+        import torch
+
+        if torch.cuda.is_available():
+            torch.cuda.empty_cache()
+    except ImportError:  # pragma: no cover
+        pass
+
+
+def training_data(spec: ModelSpec) -> str:
+    """What trained the model, as far as its folder records it (the report must say so)."""
+    from judgesmith.models import EMBEDDED
+
+    if spec.name in EMBEDDED:
+        return "none: pretrained base model"
+    folder = Path(spec.name).expanduser()
+    for fname in ("judgesmith.json", "training_manifest.json", "manifest.json"):
+        f = folder / fname
+        if f.is_file():
+            try:
+                data = json.loads(f.read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError):
+                continue
+            for key in ("train_files", "training_files", "sources", "files"):
+                if data.get(key):
+                    return f"{key} from {fname}: {data[key]}"
+    return "not recorded in the model folder"

@@ -1,0 +1,148 @@
+"""Run a suite: every benchmark with every model, verdicts persisted as they come, then a report.
+
+Models load one at a time and are freed before the next; a (model, benchmark)
+whose verdict file already covers every item is skipped, so a rerun after a crash
+or Ctrl-C resumes where it stopped. A benchmark whose file is missing is reported
+as skipped instead of failing the suite.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Sequence
+
+from judgesmith.bench.benchmark import Benchmark
+from judgesmith.bench.models import BackendFactory, ModelSpec, release
+from judgesmith.bench.protocol import Protocol
+from judgesmith.bench.store import VerdictStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BenchTask:
+    """A benchmark ready to judge: its sampled examples, or the reason it cannot run."""
+
+    key: str
+    bench: Benchmark
+    examples: list = field(default_factory=list)
+    skipped_rows: int = 0
+    error: str | None = None
+
+
+def prepare_tasks(entries: Sequence[Any], seed: int = 0, limit: int | None = None) -> list[BenchTask]:
+    """Load each suite entry (`SuiteEntry` or `(key, Benchmark, limit, path)`); `limit` caps every entry."""
+    tasks = []
+    for entry in entries:
+        if isinstance(entry, tuple):
+            key, bench, own_limit, path, options = (*entry, None, None, None)[:5]
+        else:
+            key, bench, own_limit, path, options = entry.key, entry.resolve(), entry.limit, entry.path, entry.options
+        cap = min(x for x in (own_limit, limit) if x is not None) if (own_limit or limit) else None
+        try:
+            examples, skipped = bench.examples(path, limit=cap, seed=seed, **(options or {}))
+            tasks.append(BenchTask(key, bench, examples, skipped))
+        except (FileNotFoundError, ValueError) as exc:
+            log.warning("benchmark %s skipped: %s", key, exc)
+            tasks.append(BenchTask(key, bench, error=str(exc)))
+    return tasks
+
+
+def _check_manifest(out: Path, meta: dict[str, Any]) -> None:
+    """Refuse to mix verdicts from another protocol/mode or another model under the same label."""
+    path = out / "run.json"
+    if path.exists():
+        old = json.loads(path.read_text(encoding="utf-8"))
+        for key in ("protocol", "mode", "max_new_tokens"):
+            if old.get(key) != meta.get(key):
+                raise ValueError(f"{out} holds verdicts made with {key}={old.get(key)!r}, not {meta.get(key)!r}; "
+                                 "use another --out")
+        for label, name in meta["models"].items():
+            if old.get("models", {}).get(label, name) != name:
+                raise ValueError(f"{out}: label {label!r} was model {old['models'][label]!r}; choose another label")
+        meta = {**old, **meta, "models": {**old.get("models", {}), **meta["models"]}}
+    path.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+
+
+def judge_missing(backend: Any, items: Sequence[Any], kind: str, config: Any, store: VerdictStore,
+                  label: str, key: str) -> int:
+    """Judge the items without a stored verdict under `store[label][key]`; returns how many were judged."""
+    from tqdm.auto import tqdm
+
+    from judgesmith.judge.engine import Judge
+
+    done = store.load(label, key)
+    todo = [it for it in items if it.id not in done]
+    if not todo:
+        return 0
+    judge = Judge(backend, config)
+    batches = judge.iter_absolute(todo) if kind == "absolute" else judge.iter_pairwise(todo)
+    with tqdm(total=len(items), initial=len(items) - len(todo), desc=f"{label} / {key}", unit="item") as bar:
+        for verdicts in batches:
+            store.append(label, key, verdicts)
+            bar.update(len(verdicts))
+    return len(todo)
+
+
+def judge_task(backend: Any, task: BenchTask, model: ModelSpec, store: VerdictStore, protocol: Protocol) -> int:
+    """Judge the items of a benchmark task that have no verdict yet."""
+    items = [ex.item for ex in task.examples]
+    return judge_missing(backend, items, task.bench.kind, protocol.judge_config(task.bench.kind), store,
+                         model.label, task.key)
+
+
+def pending(tasks: Sequence[BenchTask], model: ModelSpec, store: VerdictStore) -> list[BenchTask]:
+    out = []
+    for t in tasks:
+        if t.error is None:
+            done = store.load(model.label, t.key)
+            if any(ex.item.id not in done for ex in t.examples):
+                out.append(t)
+    return out
+
+
+def run_bench(models: Sequence[ModelSpec], tasks: Sequence[BenchTask], out_dir: str | Path, protocol: Protocol,
+              make_backend: BackendFactory, suite_name: str = "custom", n_resamples: int = 1000,
+              seed: int = 0, html: bool = True) -> dict[str, Any]:
+    """Judge, then write `results.json`, `results.md` and (with matplotlib) `report.html` in `out_dir`."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    meta = {"suite": suite_name, "protocol": protocol.name, "mode": protocol.mode,
+            "max_new_tokens": protocol.max_new_tokens, "models": {m.label: m.name for m in models},
+            "updated": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    _check_manifest(out, meta)
+    store = VerdictStore(out / "verdicts")
+    for model in models:
+        todo = pending(tasks, model, store)
+        if not todo:
+            log.info("%s: every benchmark already judged; skipping the model load", model.label)
+            continue
+        backend = make_backend(model)
+        try:
+            for task in todo:
+                n = judge_task(backend, task, model, store, protocol)
+                log.info("%s / %s: judged %d items", model.label, task.key, n)
+        finally:
+            release(backend)
+            del backend
+    return write_outputs(out, models, tasks, protocol, suite_name, n_resamples, seed, html)
+
+
+def write_outputs(out: Path, models: Sequence[ModelSpec], tasks: Sequence[BenchTask], protocol: Protocol,
+                  suite_name: str, n_resamples: int = 1000, seed: int = 0, html: bool = True) -> dict[str, Any]:
+    from judgesmith.bench.report_md import write_markdown
+    from judgesmith.bench.results import compute_results
+
+    store = VerdictStore(out / "verdicts")
+    results = compute_results(models, tasks, store, protocol, suite_name, n_resamples=n_resamples, seed=seed)
+    (out / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    write_markdown(out)
+    if html:
+        from judgesmith.bench.report_html import write_html
+
+        write_html(out)
+    return results

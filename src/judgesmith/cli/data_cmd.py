@@ -1,0 +1,83 @@
+"""`judgesmith data build|stats|check`: build SFT sets from a recipe, describe a JSONL file, check sources."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+log = logging.getLogger("judgesmith.data")
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    p = sub.add_parser("data", help="build judge training data, inspect data files",
+                       description="Build SFT sets from a recipe (with split and decontamination), "
+                                   "print statistics of a JSONL file, or load data sources and report bad rows.")
+    dsub = p.add_subparsers(dest="data_command", metavar="ACTION", required=True)
+    b = dsub.add_parser("build", help="recipe YAML -> absolute/pairwise train/eval JSONL + manifest.json")
+    b.add_argument("--recipe", required=True, help="recipe YAML (see recipes/data-cpu.yaml)")
+    b.add_argument("--out", required=True, help="output folder")
+    b.add_argument("--strict", action="store_true", help="fail on the first bad input row instead of skipping it")
+    s = dsub.add_parser("stats", help="counts, labels and length percentiles of an SFT or items JSONL file")
+    s.add_argument("file")
+    s.add_argument("--tokenizer", default=None, help="model name/folder whose tokenizer counts tokens "
+                                                    "(default: whitespace words)")
+    c = dsub.add_parser("check", help="load data sources and report counts, labels and skipped rows")
+    c.add_argument("names", nargs="*", help="dataset names (default: all known)")
+    c.add_argument("--loader", default=None, help="loader for a file given as NAME (with --path)")
+    c.add_argument("--path", default=None, help="file for --loader")
+    return p
+
+
+def _print_build(manifest: dict) -> None:
+    print(f"{'source':<20}{'absolute':>10}{'pairwise':>10}{'skipped':>9}  reasons")
+    for s in manifest["sources"]:
+        reasons = "; ".join(f"{r} x{n}" for r, n in list(s["skipped_reasons"].items())[:3])
+        print(f"{s['name']:<20}{s['absolute']:>10}{s['pairwise']:>10}{s['skipped']:>9}  {reasons}")
+    dec = manifest["decontamination"]
+    for name, counts in sorted(dec.get("summary", {}).items()):
+        print(f"overlap with {name}: {counts['rows']} training rows ({counts['dropped']} dropped)")
+    print(f"dropped by decontamination: {dec.get('dropped_rows', 0)} rows")
+    for split, info in manifest["splits"].items():
+        print(f"{split}: {info['absolute']} absolute, {info['pairwise']} pairwise "
+              f"(labels {info['pairwise_labels']}), {info['questions']} questions, "
+              f"{info['not_written']} not written {info['not_written_reasons'] or ''}")
+
+
+def _run_build(args: argparse.Namespace) -> int:
+    from judgesmith.data.build import build
+    from judgesmith.data.recipe import load_recipe
+
+    recipe = load_recipe(args.recipe)
+    manifest = build(recipe, args.out, strict=args.strict, base=Path(args.recipe).resolve().parent)
+    _print_build(manifest)
+    print(f"wrote {args.out}/absolute/*.jsonl, {args.out}/pairwise/*.jsonl, {args.out}/manifest.json")
+    return 0
+
+
+def _run_stats(args: argparse.Namespace) -> int:
+    from judgesmith.data.stats import file_stats, format_stats
+
+    print(format_stats(file_stats(args.file, tokenizer=args.tokenizer)))
+    return 0
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    from collections import Counter
+
+    from judgesmith.data.sources import DATASETS, load_source
+
+    names = args.names or sorted(DATASETS)
+    for name in names:
+        result = load_source(name, args.path, loader=args.loader)
+        labels = Counter(e.gold for e in result.pairwise) + Counter(
+            str(round(e.gold_score)) if e.gold_score is not None else "none" for e in result.absolute)
+        print(f"{name}: {len(result.absolute)} absolute, {len(result.pairwise)} pairwise, "
+              f"{len(result.skipped)} skipped; labels {dict(sorted(labels.items()))}")
+        for s in result.skipped[:20]:
+            print(f"  skipped {s}")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    return {"build": _run_build, "stats": _run_stats, "check": _run_check}[args.data_command](args)

@@ -1,0 +1,51 @@
+"""`judgesmith serve`: the judge model behind an HTTP API (judge endpoints, OpenAI-compatible, /metrics, a page)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+
+log = logging.getLogger("judgesmith.serve")
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    p = subparsers.add_parser("serve", help="serve a judge model over HTTP (FastAPI + uvicorn)",
+                              description="Serve a judge model: /v1/judge/{absolute,pairwise}, OpenAI-compatible "
+                                          "/v1/chat/completions and /v1/completions, /healthz, /metrics, a page at /.")
+    p.add_argument("--model", required=True, help="embedded name (gemma-3-270m), HF folder, .gguf file or hub id")
+    p.add_argument("--host", default="127.0.0.1", help="bind address (default loopback; 0.0.0.0 exposes it)")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--api-key", default=os.environ.get("JUDGESMITH_API_KEY"),
+                   help="require 'Authorization: Bearer KEY' (default: $JUDGESMITH_API_KEY, else no key)")
+    p.add_argument("--max-batch", type=int, default=8, help="most judge items (or prompts) per model call")
+    p.add_argument("--max-wait-ms", type=float, default=10.0, help="longest a request waits for batch-mates")
+    p.add_argument("--threads", type=int, default=None, help="torch CPU threads")
+    p.add_argument("--mode", choices=("generate", "score"), default="generate",
+                   help="judge mode when a request does not say")
+    p.add_argument("--max-new-tokens", type=int, default=256, help="feedback length limit in generate mode")
+    p.add_argument("--max-items", type=int, default=64, help="most items per request (more: 413)")
+    p.add_argument("--max-body-bytes", type=int, default=1_000_000, help="largest request body (more: 413)")
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from judgesmith.judge.backends.hf import HFBackend
+    from judgesmith.serve.app import create_app
+    from judgesmith.serve.settings import ServeSettings
+
+    settings = ServeSettings(
+        model_name=args.model, host=args.host, port=args.port, api_key=args.api_key, max_batch=args.max_batch,
+        max_wait_ms=args.max_wait_ms, default_mode=args.mode, max_new_tokens=args.max_new_tokens,
+        max_items=args.max_items, max_body_bytes=args.max_body_bytes,
+    )
+    if args.host not in ("127.0.0.1", "localhost", "::1") and not args.api_key:
+        log.warning("serving on %s without --api-key: anyone who can reach this port can use the model", args.host)
+    log.info("loading %s", args.model)
+    backend = HFBackend.from_name(args.model, batch_size=args.max_batch, threads=args.threads)
+    app = create_app(backend, settings)
+    log.info("judge server on http://%s:%d (page at /, OpenAPI at /openapi.json)", args.host, args.port)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
+    return 0

@@ -1,0 +1,186 @@
+"""`data build`: recipe -> SFT JSONL files (absolute/pairwise x train/eval) and `manifest.json`.
+
+Order matters: load sources, decontaminate against the benchmarks, split by question, then
+derive pairs inside each split (pairs never cross the split) and write the records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import logging
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from judgesmith.data.decontam import DecontamReport, decontaminate
+from judgesmith.data.pairs import PairConfig, pairs_from_absolute
+from judgesmith.data.recipe import BenchSpec, Recipe, SourceSpec
+from judgesmith.data.schema import AbsoluteExample, LoadResult, PairwiseExample, Skipped
+from judgesmith.data.sft import to_records
+from judgesmith.data.sources import DATASETS, SOURCES
+from judgesmith.data.split import split_by_question
+
+log = logging.getLogger(__name__)
+
+# Benchmark files the suite knows; with `check: known` every one present is checked (not all drop).
+KNOWN_BENCHMARKS = ("vicuna", "mt_bench", "autoj_pairwise", "llmbar_natural", "llmbar_mt_bench",
+                    "llmbar_faireval", "llmbar_llmeval2", "pandalm", "offsetbias", "biggen")
+
+
+def sha256(path: Path) -> str | None:
+    if not path.is_file():
+        return None
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def resolve(spec: SourceSpec | BenchSpec, data_root: Path | None, base: Path | None) -> tuple[str, Path | str]:
+    """(loader, path): dataset names use the data dir; relative paths are tried against the recipe's folder."""
+    from judgesmith.paths import data_dir
+
+    if spec.path is None:
+        loader, relative = DATASETS[spec.name]
+        return spec.loader or loader, (data_root or data_dir()) / relative
+    loader = spec.loader or (DATASETS[spec.name][0] if spec.name in DATASETS else spec.name)
+    path = Path(spec.path).expanduser()
+    if not path.is_absolute() and base is not None and (base / path).exists():
+        path = base / path
+    return loader, path if path.exists() else spec.path
+
+
+def load_spec(spec: SourceSpec | BenchSpec, data_root: Path | None, base: Path | None, seed: int,
+              strict: bool, limit: int | None = None) -> tuple[LoadResult, Path | str]:
+    loader, path = resolve(spec, data_root, base)
+    fn = SOURCES[loader]
+    options = {"name": spec.name, "strict": strict, "limit": limit, **spec.options}
+    if "seed" in inspect.signature(fn).parameters:
+        options.setdefault("seed", seed)
+    return fn(path, **options), path
+
+
+def _reason_kind(reason: str) -> str:
+    """A reason without its leading item/pair id (`q-1: empty response` -> `empty response`)."""
+    head, sep, rest = reason.partition(": ")
+    return rest if sep and (head.startswith("pair ") or " " not in head) else reason
+
+
+def _reasons(skipped: list[Skipped]) -> dict[str, int]:
+    """Reason -> count, so equal reasons of different rows add up."""
+    return dict(Counter(_reason_kind(s.reason) for s in skipped).most_common())
+
+
+def _source_entry(spec: SourceSpec, result: LoadResult, path: Path | str) -> dict[str, Any]:
+    return {"name": spec.name, "file": str(path), "sha256": sha256(Path(path)),
+            "absolute": len(result.absolute), "pairwise": len(result.pairwise), "skipped": len(result.skipped),
+            "skipped_reasons": _reasons(result.skipped), "skipped_rows": [str(s) for s in result.skipped]}
+
+
+def _benchmarks(recipe: Recipe, data_root: Path | None, base: Path | None, train_files: set[str]
+                ) -> tuple[dict[str, list], set[str], dict[str, Any]]:
+    """Benchmark examples to check (name -> examples), names to drop on, and their file info."""
+    dec = recipe.decontamination
+    listed = [s if isinstance(s, BenchSpec) else BenchSpec(name=s) for s in dec.drop]
+    specs = {s.name: s for s in listed}
+    drop = set(specs)
+    if dec.check == "known":
+        for name in KNOWN_BENCHMARKS:
+            specs.setdefault(name, BenchSpec(name=name))
+    out, files = {}, {}
+    for name, spec in specs.items():
+        if spec.name not in DATASETS and spec.path is None:
+            raise ValueError(f"decontamination benchmark {name!r} is not a known dataset; give it a loader and path")
+        _, path = resolve(spec, data_root, base)
+        if str(path) in train_files:
+            files[name] = {"file": str(path), "note": "is a training input; not checked"}
+            continue
+        if not Path(path).exists() and name not in drop:
+            files[name] = {"file": str(path), "note": "missing; not checked"}
+            continue
+        result, path = load_spec(spec, data_root, base, recipe.seed, strict=False)
+        out[name] = result.absolute + result.pairwise
+        files[name] = {"file": str(path), "sha256": sha256(Path(path)), "rows": len(out[name]), "drop": name in drop}
+    return out, drop & set(out), files
+
+
+def _split_sets(recipe: Recipe, specs: dict[str, SourceSpec], absolute: list[AbsoluteExample],
+                pairwise: list[PairwiseExample]) -> tuple[list[dict], list[dict], list[Skipped], int]:
+    """Records for one split: absolute rows, source pairwise rows and pairs derived inside the split."""
+    pc = recipe.pairs
+    config = PairConfig(margin=pc.margin, mismatched=pc.mismatched, template=pc.template, seed=recipe.seed)
+    derived, pair_skips = pairs_from_absolute(
+        [e for e in absolute if specs[e.provenance.source].pairs_from_absolute], config)
+    abs_rows = [e for e in absolute if specs[e.provenance.source].absolute]
+    pw_rows = [e for e in pairwise if specs[e.provenance.source].pairwise] + derived
+    abs_recs, pw_recs, skipped = to_records(abs_rows, pw_rows, recipe.absolute.targets)
+    return abs_recs, pw_recs, pair_skips + skipped, len(derived)
+
+
+def _write(path: Path, records: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as fh:
+        for rec in records:
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+
+
+def build(recipe: Recipe, out: str | Path, strict: bool = False, base: Path | None = None) -> dict[str, Any]:
+    """Build the SFT sets into `out` and return the manifest (also written to `out/manifest.json`)."""
+    out = Path(out)
+    data_root = Path(recipe.data_dir).expanduser() if recipe.data_dir else None
+    specs = {s.name: s for s in recipe.sources if s.enabled}
+    if len(specs) != sum(s.enabled for s in recipe.sources):
+        raise ValueError("recipe: two sources share a name; give each a distinct `name`")
+    sources, absolute, pairwise, train_files = [], [], [], set()
+    for spec in specs.values():
+        result, path = load_spec(spec, data_root, base, recipe.seed, strict, spec.limit)
+        log.info("%s: %d absolute, %d pairwise, %d skipped", spec.name, len(result.absolute),
+                 len(result.pairwise), len(result.skipped))
+        sources.append(_source_entry(spec, result, path))
+        train_files.add(str(path))
+        absolute += [_renamed(e, spec.name) for e in result.absolute]
+        pairwise += [_renamed(e, spec.name) for e in result.pairwise]
+    report = DecontamReport(n=recipe.decontamination.n, min_ngrams=recipe.decontamination.min_ngrams)
+    bench_files: dict[str, Any] = {}
+    if recipe.decontamination.enabled:
+        benches, drop, bench_files = _benchmarks(recipe, data_root, base, train_files)
+        kept, report = decontaminate(absolute + pairwise, benches, drop, recipe.decontamination.n,
+                                     recipe.decontamination.min_ngrams, str(data_root) if data_root else None)
+        kept_ids = {id(e) for e in kept}
+        absolute = [e for e in absolute if id(e) in kept_ids]
+        pairwise = [e for e in pairwise if id(e) in kept_ids]
+    return _finish(recipe, out, specs, absolute, pairwise, sources, report, bench_files)
+
+
+def _renamed(ex: Any, name: str) -> Any:
+    """Provenance source = the recipe's source name, so per-source settings find their rows."""
+    from dataclasses import replace
+
+    return ex if ex.provenance.source == name else replace(ex, provenance=replace(ex.provenance, source=name))
+
+
+def _finish(recipe: Recipe, out: Path, specs: dict[str, SourceSpec], absolute: list, pairwise: list,
+            sources: list[dict], report: DecontamReport, bench_files: dict[str, Any]) -> dict[str, Any]:
+    root = str(Path(recipe.data_dir).expanduser()) if recipe.data_dir else None
+    train, evals = split_by_question(absolute + pairwise, recipe.split.eval_fraction, recipe.seed, root)
+    splits: dict[str, Any] = {}
+    for split, rows in (("train", train), ("eval", evals)):
+        abs_rows = [e for e in rows if isinstance(e, AbsoluteExample)]
+        pw_rows = [e for e in rows if isinstance(e, PairwiseExample)]
+        abs_recs, pw_recs, skipped, n_derived = _split_sets(recipe, specs, abs_rows, pw_rows)
+        _write(out / "absolute" / f"{split}.jsonl", abs_recs)
+        _write(out / "pairwise" / f"{split}.jsonl", pw_recs)
+        splits[split] = {"questions": len({e.provenance.question_id for e in rows}), "absolute": len(abs_recs),
+                         "pairwise": len(pw_recs), "pairs_from_absolute": n_derived,
+                         "pairwise_labels": dict(Counter(r["completion"][0]["content"][-1] for r in pw_recs)),
+                         "not_written": len(skipped), "not_written_reasons": _reasons(skipped)}
+        log.info("%s: %d absolute, %d pairwise records (%d questions)", split, len(abs_recs), len(pw_recs),
+                 splits[split]["questions"])
+    manifest = {"recipe": recipe.model_dump(mode="json"), "seed": recipe.seed, "sources": sources,
+                "benchmarks": bench_files, "decontamination": report.to_dict(), "splits": splits}
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return manifest

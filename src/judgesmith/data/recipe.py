@@ -1,0 +1,116 @@
+"""The `data build` recipe: a YAML file validated with pydantic (unknown keys are errors).
+
+    seed: 0
+    sources:                      # what trains
+      - name: mt_bench            # a dataset name (default file under the data dir) ...
+        absolute: true            # write its absolute rows into absolute/
+        pairs_from_absolute: true # derive pairwise rows from its graded responses
+      - name: mine                # ... or any loader with a path
+        loader: generic
+        path: my.jsonl
+        options: {kind: pairwise, labels: {"A>B": A, "B>A": B}}
+    absolute: {targets: all}      # all three GPT-4 feedbacks, or `first`
+    pairs: {margin: 1.0, mismatched: transcript}
+    split: {eval_fraction: 0.1}
+    decontamination:
+      n: 13
+      drop: [vicuna, autoj_pairwise, llmbar_natural, pandalm]   # overlapping questions are removed
+      check: known                # also report overlaps with every other known benchmark
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from judgesmith.data.pairs import DEFAULT_TEMPLATE
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SourceSpec(_Strict):
+    """A training source: a dataset name, or a loader with a path (or hub id)."""
+
+    name: str
+    loader: str | None = None
+    path: str | None = None
+    options: dict[str, Any] = Field(default_factory=dict)
+    enabled: bool = True
+    absolute: bool = True
+    pairwise: bool = True
+    pairs_from_absolute: bool = False
+    limit: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _known(self) -> "SourceSpec":
+        from judgesmith.data.sources import DATASETS, SOURCES
+
+        loader = self.loader or (DATASETS[self.name][0] if self.name in DATASETS else self.name)
+        if loader not in SOURCES:
+            raise ValueError(f"unknown source {self.name!r}: use a dataset ({', '.join(sorted(DATASETS))}) "
+                             f"or set loader to one of {', '.join(sorted(SOURCES))}")
+        if self.name not in DATASETS and self.path is None:
+            raise ValueError(f"source {self.name!r} needs a path")
+        return self
+
+
+class BenchSpec(_Strict):
+    """A benchmark file to check against (a dataset name, or a loader with a path)."""
+
+    name: str
+    loader: str | None = None
+    path: str | None = None
+    options: dict[str, Any] = Field(default_factory=dict)
+
+
+class AbsoluteSpec(_Strict):
+    targets: Literal["first", "all"] = "all"
+
+
+class PairsSpec(_Strict):
+    margin: float = Field(default=1.0, gt=0)
+    mismatched: Literal["skip", "transcript"] = "skip"
+    template: str = DEFAULT_TEMPLATE
+
+
+class SplitSpec(_Strict):
+    eval_fraction: float = Field(default=0.1, ge=0, lt=1)
+
+
+class DecontamSpec(_Strict):
+    n: int = Field(default=13, ge=1)
+    min_ngrams: int = Field(default=1, ge=1)
+    drop: list[str | BenchSpec] = Field(default_factory=list)
+    check: Literal["known", "drop_only"] = "known"
+    enabled: bool = True
+
+
+class Recipe(_Strict):
+    seed: int = 0
+    data_dir: str | None = None
+    sources: list[SourceSpec] = Field(min_length=1)
+    absolute: AbsoluteSpec = Field(default_factory=AbsoluteSpec)
+    pairs: PairsSpec = Field(default_factory=PairsSpec)
+    split: SplitSpec = Field(default_factory=SplitSpec)
+    decontamination: DecontamSpec = Field(default_factory=DecontamSpec)
+
+
+def load_recipe(path: str | Path) -> Recipe:
+    """Read and validate a recipe; errors name the file, the key path and what is wrong."""
+    import yaml
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"recipe {path} does not exist")
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict):
+        raise ValueError(f"recipe {path}: expected a mapping at the top level")
+    try:
+        return Recipe.model_validate(data)
+    except ValidationError as exc:
+        lines = [f"  {'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}" for e in exc.errors()]
+        raise ValueError(f"recipe {path} is invalid:\n" + "\n".join(lines)) from None

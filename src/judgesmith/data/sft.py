@@ -1,0 +1,59 @@
+"""Examples -> SFT records in TRL's conversational prompt-completion format (loss on the completion only).
+
+`{"id", "kind", "source", "question_id", "prompt": [system, user], "completion": [assistant]}`;
+the user turn is the Prometheus prompt, the completion `prompts.target_text(feedback, label)`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Sequence
+
+from judgesmith.data.schema import AbsoluteExample, PairwiseExample, Skipped
+from judgesmith.prompts import build_prompt, target_text
+
+Targets = Literal["first", "all"]
+
+
+def _record(ex: AbsoluteExample | PairwiseExample, rec_id: str, kind: str, target: str) -> dict:
+    return {"id": rec_id, "kind": kind, "source": ex.provenance.source, "question_id": ex.provenance.question_id,
+            "prompt": build_prompt(ex.item).messages(), "completion": [{"role": "assistant", "content": target}]}
+
+
+def absolute_records(ex: AbsoluteExample, targets: Targets = "all") -> list[dict]:
+    """One record per gold feedback (`all`) or for the first only; each with its own score as label."""
+    pairs = list(zip(ex.gold_feedbacks, ex.gold_scores))
+    pairs = pairs[:1] if targets == "first" else pairs
+    many = len(pairs) > 1
+    return [_record(ex, f"{ex.item.id}#{k}" if many else ex.item.id, "absolute", target_text(fb, str(score)))
+            for k, (fb, score) in enumerate(pairs) if fb and fb.strip()]
+
+
+def pairwise_record(ex: PairwiseExample) -> dict | None:
+    """A record when the example has a decisive gold (A/B) and a feedback to train on."""
+    if ex.gold not in ("A", "B") or not (ex.gold_feedback and ex.gold_feedback.strip()):
+        return None
+    return _record(ex, ex.item.id, "pairwise", target_text(ex.gold_feedback, ex.gold, absolute=False))
+
+
+def to_records(absolute: Sequence[AbsoluteExample], pairwise: Sequence[PairwiseExample],
+               targets: Targets = "all") -> tuple[list[dict], list[dict], list[Skipped]]:
+    """(absolute records, pairwise records, examples that cannot be SFT targets and why)."""
+    skipped: list[Skipped] = []
+    abs_out: list[dict] = []
+    for ex in absolute:
+        recs = absolute_records(ex, targets)
+        if not recs:
+            skipped.append(Skipped(ex.provenance.file, ex.provenance.row, f"{ex.item.id}: no gold feedback/score"))
+        elif not ex.item.response.strip():
+            skipped.append(Skipped(ex.provenance.file, ex.provenance.row, f"{ex.item.id}: empty response"))
+        else:
+            abs_out.extend(recs)
+    pair_out: list[dict] = []
+    for ex in pairwise:
+        rec = pairwise_record(ex)
+        if rec is None:
+            why = "tie or no gold" if ex.gold not in ("A", "B") else "no gold feedback"
+            skipped.append(Skipped(ex.provenance.file, ex.provenance.row, f"{ex.item.id}: {why}"))
+        else:
+            pair_out.append(rec)
+    return abs_out, pair_out, skipped

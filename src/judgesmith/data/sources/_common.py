@@ -1,0 +1,135 @@
+"""Shared plumbing for source loaders: reading rows, field checks, skip-or-raise, question ids.
+
+Every loader walks its rows through `collect`, so a bad row is always reported the
+same way (`Skipped(file, row, reason)`) or raised under `strict=True`, never dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Mapping
+
+from judgesmith.data.schema import AbsoluteExample, LoadResult, PairwiseExample, Skipped
+
+Example = AbsoluteExample | PairwiseExample
+_WORD = re.compile(r"\w+")
+
+
+def normalize(text: str) -> str:
+    """Lower-cased words joined by single spaces: the form question ids and n-grams are computed on."""
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def text_qid(source: str, text: str) -> str:
+    """A question id from the question text, so every response to one question shares it."""
+    return f"{source}:{hashlib.sha1(normalize(text).encode()).hexdigest()[:12]}"
+
+
+def read_rows(path: str | Path) -> Iterator[tuple[int, Any]]:
+    """(row, record) of a JSON list or a JSONL file; a bad JSONL line comes back as a `Skipped`.
+
+    A `.json` file that is not a list is read as JSON lines (some upstream `.json` files are).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} does not exist")
+    text = path.read_text(encoding="utf-8")
+    stripped = text.lstrip()
+    if stripped.startswith("["):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path.name}: not a valid JSON list ({exc.msg} at line {exc.lineno})") from exc
+        yield from enumerate(data)
+        return
+    row = -1
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        row += 1
+        try:
+            yield row, json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield row, Skipped(path.name, row, f"not valid JSON ({exc.msg})")
+
+
+def text_field(rec: Mapping[str, Any], key: str, required: bool = True, allow_empty: bool = False,
+               coerce: bool = False) -> str | None:
+    """A string field; raises ValueError naming the field when it is missing, empty or not text.
+
+    `allow_empty` accepts "" for a required field (benchmarks where a model answered nothing and
+    humans judged it); `coerce` turns JSON booleans/numbers back into the text they came from.
+    """
+    value = rec.get(key)
+    if value is None:
+        if required:
+            raise ValueError(f"missing field {key!r}")
+        return None
+    if coerce and isinstance(value, (bool, int, float)):
+        value = str(value)
+    if not isinstance(value, str):
+        raise ValueError(f"{key!r} must be a string, got {type(value).__name__}")
+    if required and not allow_empty and not value.strip():
+        raise ValueError(f"{key!r} is empty")
+    return value
+
+
+def int_field(rec: Mapping[str, Any], key: str, allowed: Iterable[int]) -> int:
+    """An integer field (ints or digit strings) restricted to `allowed`."""
+    allowed = tuple(allowed)
+    value = rec.get(key)
+    if value is None:
+        raise ValueError(f"missing field {key!r}")
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        value = int(value.strip())
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value not in allowed:
+        raise ValueError(f"{key!r} must be one of {list(allowed)}, got {value!r}")
+    return value
+
+
+def require_mapping(rec: Any) -> Mapping[str, Any]:
+    if not isinstance(rec, Mapping):
+        raise ValueError(f"expected a JSON object, got {type(rec).__name__}")
+    return rec
+
+
+def collect(
+    source: str,
+    path: str | Path,
+    rows: Iterable[tuple[int, Any]],
+    make: Callable[[Any, int], Example | Iterable[Example] | None],
+    strict: bool = False,
+    limit: int | None = None,
+) -> LoadResult:
+    """Turn rows into examples with `make`; a ValueError from `make` skips the row (or raises if strict)."""
+    name = Path(path).name
+    result = LoadResult(source=source)
+    for row, rec in rows:
+        if limit is not None and result.count >= limit:
+            break
+        try:
+            if isinstance(rec, Skipped):
+                raise ValueError(rec.reason)
+            made = make(rec, row)
+        except ValueError as exc:
+            if strict:
+                raise ValueError(f"{name} row {row}: {exc}") from exc
+            result.skipped.append(Skipped(name, row, str(exc)))
+            continue
+        for ex in [made] if isinstance(made, (AbsoluteExample, PairwiseExample)) else (made or ()):
+            (result.absolute if isinstance(ex, AbsoluteExample) else result.pairwise).append(ex)
+    return result
+
+
+def balanced_positions(n: int, seed: int) -> list[bool]:
+    """`n` booleans, half True (gold at position A), in a seeded order: deterministic 50/50 balance."""
+    import random
+
+    flags = [i % 2 == 0 for i in range(n)]
+    random.Random(seed).shuffle(flags)
+    return flags

@@ -1,0 +1,94 @@
+"""`POST /v1/judge/absolute` and `/v1/judge/pairwise`: items in, `Verdict.to_dict()` out.
+
+Every item of every concurrent request with the same kind, mode and swap goes
+through the micro-batcher into one `Judge` call. A model output that does not
+parse is a verdict with `parse_ok=false`; only bad input (400/413/422) or a
+failing backend (500) is an HTTP error.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+from typing import Any, Sequence
+
+from fastapi import APIRouter, HTTPException, Request
+
+from judgesmith.judge.engine import Judge, JudgeConfig
+from judgesmith.records import AbsoluteItem, PairwiseItem, Rubric, Verdict
+from judgesmith.rubrics import PRESETS, preset
+from judgesmith.serve.schemas import (AbsoluteIn, AbsoluteRequest, JudgeResponse, PairwiseIn, PairwiseRequest,
+                                      RubricIn)
+
+log = logging.getLogger(__name__)
+router = APIRouter(tags=["judge"])
+
+
+def rubric_from(value: str | RubricIn, where: str) -> Rubric:
+    """Preset name, rendered `[criteria]\\nScore 1: ...` text, or an inline object; never a file path."""
+    if isinstance(value, RubricIn):
+        return Rubric(**value.model_dump())
+    text = value.strip()
+    if text.startswith("[") and "Score 1:" in text:
+        return Rubric.parse(text)
+    try:
+        return preset(text)
+    except ValueError:
+        raise HTTPException(400, f"{where}: unknown rubric preset {text!r}; choose one of {sorted(PRESETS)}, "
+                                 "send a rendered '[criteria]\\nScore 1: ...' text, or an object with "
+                                 "'criteria' and 'score1_description'..'score5_description'") from None
+
+
+def to_records(items: Sequence[AbsoluteIn | PairwiseIn]) -> list[AbsoluteItem | PairwiseItem]:
+    out: list[AbsoluteItem | PairwiseItem] = []
+    for i, it in enumerate(items):
+        rubric = rubric_from(it.rubric, f"items[{i}].rubric")
+        common = dict(id=it.id if it.id is not None else str(i), instruction=it.instruction, rubric=rubric,
+                      reference_answer=it.reference_answer, context=it.context)
+        if isinstance(it, AbsoluteIn):
+            out.append(AbsoluteItem(response=it.response, **common))
+        else:
+            out.append(PairwiseItem(response_a=it.response_a, response_b=it.response_b, **common))
+    return out
+
+
+def grade(backend: Any, config: JudgeConfig, kind: str, items: list) -> list[Verdict]:
+    """The batch runner: one Judge call over the combined items of several requests."""
+    judge = Judge(backend, config)
+    return judge.grade_absolute(items) if kind == "absolute" else judge.grade_pairwise(items)
+
+
+async def judge_items(state: Any, kind: str, body: AbsoluteRequest | PairwiseRequest) -> JudgeResponse:
+    settings = state.settings
+    items = body.items
+    if len(items) > settings.max_items:
+        raise HTTPException(413, f"{len(items)} items in one request; the limit is {settings.max_items}")
+    if not items:
+        raise HTTPException(422, "items: send at least one item")
+    records = to_records(items)
+    mode = body.mode or settings.default_mode
+    swap = bool(body.swap) and kind == "pairwise"
+    config = JudgeConfig(mode=mode, swap=swap, batch_size=settings.max_batch, max_new_tokens=settings.max_new_tokens,
+                         tie_tolerance=settings.tie_tolerance)
+    try:
+        verdicts = await state.batcher.submit(("judge", kind, mode, swap), records,
+                                              partial(grade, state.backend, config, kind))
+    except ValueError as exc:
+        raise HTTPException(400, f"the judge cannot run this request: {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - a backend failure is a 500 with a reason, not a traceback
+        log.exception("judge backend failed")
+        raise HTTPException(500, f"judge backend failed: {type(exc).__name__}: {exc}") from None
+    state.metrics.record_verdicts(kind, mode, [v.parse_ok for v in verdicts])
+    return JudgeResponse(model=settings.model_name, mode=mode, verdicts=[v.to_dict() for v in verdicts])
+
+
+@router.post("/v1/judge/absolute", response_model=JudgeResponse)
+async def judge_absolute(body: AbsoluteRequest, request: Request) -> JudgeResponse:
+    """Grade responses 1-5 against a rubric."""
+    return await judge_items(request.app.state.judgesmith, "absolute", body)
+
+
+@router.post("/v1/judge/pairwise", response_model=JudgeResponse)
+async def judge_pairwise(body: PairwiseRequest, request: Request) -> JudgeResponse:
+    """Pick the better of two responses (A or B; `swap` judges both orders)."""
+    return await judge_items(request.app.state.judgesmith, "pairwise", body)
