@@ -105,7 +105,8 @@ def print_summary(output: str, rows: Sequence[InputRow], n_bad: int) -> None:
     from judgesmith.jsonio import read_verdicts
 
     wanted = {r.item.id: r.gold for r in rows}
-    verdicts = [v for v in read_verdicts(output) if v.id in wanted]
+    by_id = {v.id: v for v in read_verdicts(output) if v.id in wanted}
+    verdicts = [by_id[r.item.id] for r in rows if r.item.id in by_id]
     failed = [v for v in verdicts if not v.parse_ok]
     labels = Counter(str(v.score if v.kind == "absolute" else v.winner) for v in verdicts if v.parse_ok)
     print(f"\n{len(verdicts)} verdicts in {output}; {len(failed)} parse failures; {n_bad} bad input lines")
@@ -113,10 +114,11 @@ def print_summary(output: str, rows: Sequence[InputRow], n_bad: int) -> None:
     gold_rows = [(v, wanted[v.id]) for v in verdicts if wanted[v.id] is not None]
     if not gold_rows or verdicts[0].kind != "absolute":
         return
-    print(f"\n{'id':<16}{'gold':>6}{'pred':>6}{'expected':>10}")
+    width = max(len(v.id) for v, _ in gold_rows) + 2
+    print(f"\n{'id':<{width}}{'gold':>6}{'pred':>6}{'expected':>10}")
     for v, gold in gold_rows:
         exp = f"{v.expected_score:.2f}" if v.expected_score is not None else "-"
-        print(f"{v.id:<16}{gold:>6.2f}{str(v.score or '-'):>6}{exp:>10}")
+        print(f"{v.id:<{width}}{gold:>6.2f}{str(v.score or '-'):>6}{exp:>10}")
     pairs = [(v.expected_score if v.expected_score is not None else v.score, g) for v, g in gold_rows]
     pairs = [(p, g) for p, g in pairs if p is not None]
     if len(pairs) >= 3:
