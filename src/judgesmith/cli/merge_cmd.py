@@ -1,0 +1,34 @@
+"""`judgesmith merge --recipe FILE.yaml`: merge fine-tuned judges with mergekit (NuSLERP by default)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    p = sub.add_parser("merge", help="merge fine-tuned judges with mergekit from a recipe",
+                       description="Merge models (linear, slerp, nuslerp, ties, dare_linear) through mergekit, "
+                                   "after checking they share architecture and tokenizer; copies the tokenizer "
+                                   "and chat template and checks the result judges one item.")
+    p.add_argument("--recipe", required=True, help="merge recipe YAML (see recipes/merge-nuslerp.yaml)")
+    p.add_argument("--out", default=None, help="output folder (default: the recipe's output_dir)")
+    p.add_argument("--print-config", action="store_true", help="print the mergekit configuration and stop")
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    from judgesmith.merge.recipe import load_merge_recipe
+    from judgesmith.merge.run import build_config, merge
+
+    recipe = load_merge_recipe(args.recipe)
+    if args.print_config:
+        import yaml
+
+        print(yaml.safe_dump(build_config(recipe), sort_keys=False), end="")
+        return 0
+    result = merge(recipe, Path(args.out) if args.out else None)
+    print(f"merged model: {result.output_dir}")
+    if result.check is not None:
+        print(f"check: scored one item, probabilities {result.check.probabilities}")
+    return 0

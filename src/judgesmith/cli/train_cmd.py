@@ -1,0 +1,35 @@
+"""`judgesmith train --recipe FILE.yaml`: LoRA fine-tune a judge (resumable: rerun the same command).
+
+Multi-GPU: `accelerate launch --config_file recipes/accelerate/ddp.yaml -m judgesmith.cli train --recipe ...`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    p = sub.add_parser("train", help="fine-tune a judge with LoRA (TRL SFTTrainer) from a recipe",
+                       description="Fine-tune a judge from a YAML recipe (see recipes/). Writes checkpoints, "
+                                   "metrics.jsonl, the adapter, the merged model and a model card. Rerunning the "
+                                   "same command resumes from the newest checkpoint in the output folder.")
+    p.add_argument("--recipe", required=True, help="training recipe YAML")
+    p.add_argument("--out", default=None, help="output folder (default: the recipe's output_dir)")
+    p.add_argument("--max-steps", type=int, default=None, help="stop after N optimizer steps (overrides the recipe)")
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    from judgesmith.train.recipe import load_recipe
+    from judgesmith.train.run import train
+
+    if args.max_steps is not None and args.max_steps < 1:
+        raise ValueError(f"--max-steps must be >= 1, got {args.max_steps}")
+    recipe = load_recipe(args.recipe)
+    result = train(recipe, Path(args.out) if args.out else None, args.max_steps)
+    print(f"steps: {result.global_step}  train loss: {result.train_loss}  eval loss: {result.eval_loss}")
+    print(f"adapter: {result.adapter_dir}")
+    if result.merged_dir is not None:
+        print(f"merged model: {result.merged_dir}")
+    return 0

@@ -1,0 +1,200 @@
+"""`judgesmith build`: data -> feedback judge -> preference judge -> merge -> bench -> consistency -> report.
+
+Each stage reads the previous stages' folders in the build folder and is cached
+by a hash of its recipe section, its upstream stages and its code (see
+`stages.py`). The stage recipes are loaded and validated up front, so a typo
+fails before an hour of training rather than after.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from judgesmith.pipeline.recipe import BuildRecipe, resolve
+from judgesmith.pipeline.stages import Context, Stage
+
+log = logging.getLogger(__name__)
+
+MODEL_LABELS = ("base", "feedback", "preference", "merged")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Validated stage recipes (pydantic models) with the build's overrides applied."""
+
+    recipe: BuildRecipe
+    base: Path
+    data: Any
+    feedback: Any
+    preference: Any
+    merge: Any
+    quick: bool
+
+
+def _train_recipe(path: Path, recipe: BuildRecipe, quick: bool) -> Any:
+    from judgesmith.train.recipe import load_recipe
+
+    train = load_recipe(path)
+    data = {"build_dir": None, "train": None, "eval": None}
+    training: dict[str, Any] = {"seed": recipe.seed}
+    if recipe.threads:
+        training["threads"] = recipe.threads
+    if quick:
+        q = recipe.quick
+        data.update(max_train_examples=q.train_examples, max_eval_examples=q.eval_examples)
+        training.update(max_steps=q.max_steps, max_length=q.max_length, save_steps=1, logging_steps=1)
+    kind = train.data.kind or ("absolute" if "feedback" in path.name else "pairwise")
+    data.update(build_dir=Path("<data>"), kind=kind)
+    return train.model_copy(update={
+        "base_model": recipe.base_model,
+        "data": train.data.model_copy(update=data),
+        "training": train.training.model_copy(update=training),
+    })
+
+
+def plan(recipe: BuildRecipe, base: Path, quick: bool = False) -> Plan:
+    """Load every stage recipe named by the build recipe; raises ValueError naming what to fix."""
+    from judgesmith.data.recipe import load_recipe as load_data
+    from judgesmith.merge.recipe import load_merge_recipe
+
+    data = load_data(resolve(base, recipe.data))
+    merge = load_merge_recipe(resolve(base, recipe.merge))
+    merge = merge.model_copy(update={"base_model": recipe.base_model})
+    return Plan(recipe, base, data, _train_recipe(resolve(base, recipe.train.feedback), recipe, quick),
+                _train_recipe(resolve(base, recipe.train.preference), recipe, quick), merge, quick)
+
+
+def _dump(model: Any) -> Any:
+    return json.loads(model.model_dump_json())
+
+
+def _data_stage(p: Plan):
+    def run(sdir: Path, ctx: Context) -> None:
+        from judgesmith.data.build import build
+
+        build(p.data, sdir, base=resolve(p.base, p.recipe.data).parent)
+    return run
+
+
+def _train_stage(train_recipe: Any):
+    def run(sdir: Path, ctx: Context) -> None:
+        from judgesmith.train.run import train
+
+        data = train_recipe.data.model_copy(update={"build_dir": ctx.dirs["data"]})
+        train(train_recipe.model_copy(update={"data": data, "output_dir": sdir}), out=sdir)
+    return run
+
+
+def _merge_stage(p: Plan):
+    def run(sdir: Path, ctx: Context) -> None:
+        from judgesmith.merge.run import merge
+
+        inputs = [m.model_copy(update={"model": str(ctx.dirs[name])})
+                  for m, name in zip(p.merge.models, ("train-feedback", "train-preference"))]
+        merge(p.merge.model_copy(update={"models": inputs, "output_dir": sdir}), out=sdir)
+    return run
+
+
+def _models(p: Plan, ctx: Context) -> list[Any]:
+    from judgesmith.bench.models import ModelSpec
+
+    return [ModelSpec("base", p.recipe.base_model),
+            ModelSpec("feedback", str(ctx.dirs["train-feedback"] / "merged")),
+            ModelSpec("preference", str(ctx.dirs["train-preference"] / "merged")),
+            ModelSpec("merged", str(ctx.dirs["merge"]))]
+
+
+def _bench_setup(p: Plan) -> tuple[Any, Any, Any, int | None, int]:
+    from judgesmith.bench.models import backend_factory
+    from judgesmith.bench.protocol import Protocol
+    from judgesmith.bench.suite import load_suite
+
+    spec = p.recipe.bench
+    protocol = Protocol(spec.protocol, mode=spec.mode, batch_size=spec.batch_size)
+    factory = backend_factory(spec.backend, batch_size=spec.batch_size, threads=p.recipe.threads)
+    limit = p.recipe.quick.bench_limit if p.quick else spec.limit
+    resamples = p.recipe.quick.resamples if p.quick else spec.resamples
+    return load_suite(spec.suite), protocol, factory, limit, resamples
+
+
+def _bench_stage(p: Plan):
+    def run(sdir: Path, ctx: Context) -> None:
+        from judgesmith.bench.runner import prepare_tasks, run_bench
+
+        suite, protocol, factory, limit, resamples = _bench_setup(p)
+        tasks = prepare_tasks(suite.benchmarks, seed=suite.seed, limit=limit)
+        run_bench(_models(p, ctx), tasks, sdir, protocol, factory, suite_name=suite.name,
+                  n_resamples=resamples, seed=suite.seed)
+    return run
+
+
+def _consistency_stage(p: Plan):
+    def run(sdir: Path, ctx: Context) -> None:
+        from judgesmith.bench.consistency import run_consistency
+
+        suite, protocol, factory, limit, resamples = _bench_setup(p)
+        limit = p.recipe.quick.bench_limit if p.quick else None
+        run_consistency(_models(p, ctx), suite.consistency, sdir, protocol, factory, suite_name=suite.name,
+                        seed=suite.seed, limit=limit, n_resamples=resamples)
+    return run
+
+
+def _report_stage(p: Plan):
+    def run(sdir: Path, ctx: Context) -> None:
+        from judgesmith.bench.report_html import write_html
+        from judgesmith.bench.report_md import write_markdown
+
+        shutil.copy(ctx.dirs["bench"] / "results.json", sdir / "results.json")
+        if "consistency" in ctx.dirs and (ctx.dirs["consistency"] / "consistency.json").is_file():
+            shutil.copy(ctx.dirs["consistency"] / "consistency.json", sdir / "consistency.json")
+        write_markdown(sdir)
+        write_html(sdir)
+        log.info("report: %s and %s", sdir / "results.md", sdir / "report.html")
+    return run
+
+
+def stages(p: Plan) -> list[Stage]:
+    """The pipeline as stages; each `config` is what its cache key hashes."""
+    r = p.recipe
+    bench_cfg = {"bench": _dump(r.bench), "quick": _dump(r.quick) if p.quick else None, "base": r.base_model}
+    out = [
+        Stage("data", _data_stage(p), _dump(p.data), (), ("judgesmith.data",)),
+        Stage("train-feedback", _train_stage(p.feedback), _dump(p.feedback), ("data",),
+              ("judgesmith.train", "judgesmith.models")),
+        Stage("train-preference", _train_stage(p.preference), _dump(p.preference), ("data",),
+              ("judgesmith.train", "judgesmith.models")),
+        Stage("merge", _merge_stage(p), _dump(p.merge), ("train-feedback", "train-preference"),
+              ("judgesmith.merge",)),
+        Stage("bench", _bench_stage(p), bench_cfg, ("train-feedback", "train-preference", "merge"),
+              ("judgesmith.bench", "judgesmith.judge", "judgesmith.metrics", "judgesmith.prompts")),
+    ]
+    if r.bench.consistency:
+        out.append(Stage("consistency", _consistency_stage(p), bench_cfg, ("train-feedback", "train-preference",
+                                                                          "merge"),
+                         ("judgesmith.bench", "judgesmith.judge", "judgesmith.metrics")))
+    out.append(Stage("report", _report_stage(p), {}, tuple(s.name for s in out if s.name in ("bench", "consistency")),
+                     ("judgesmith.bench.report_md", "judgesmith.bench.report_html")))
+    return out
+
+
+def describe(p: Plan) -> str:
+    """The plan as text (`--dry-run`)."""
+    r = p.recipe
+    lines = [f"build {r.name}{' (quick)' if p.quick else ''}: base model {r.base_model}",
+             f"  data        {r.data}: sources {[s.name for s in p.data.sources]}",
+             f"  feedback    LoRA r={p.feedback.lora.r} alpha={p.feedback.lora.alpha} "
+             f"dropout={p.feedback.lora.dropout}, lr={p.feedback.training.learning_rate}, "
+             f"max_steps={p.feedback.training.max_steps}, dtype={p.feedback.training.dtype}",
+             f"  preference  LoRA r={p.preference.lora.r} alpha={p.preference.lora.alpha} "
+             f"dropout={p.preference.lora.dropout}, lr={p.preference.training.learning_rate}",
+             f"  merge       {p.merge.method} weights {[m.weight for m in p.merge.models]}, "
+             f"base {'used' if p.merge.use_base else 'not used'}",
+             f"  bench       suite {r.bench.suite}, mode {r.bench.mode}, protocol {r.bench.protocol}, "
+             f"backend {r.bench.backend}, models {', '.join(MODEL_LABELS)}",
+             f"  consistency {'yes' if r.bench.consistency else 'no'}"]
+    return "\n".join(lines)

@@ -1,0 +1,83 @@
+"""The build recipe: one YAML file naming every stage's recipe, validated before anything runs.
+
+Paths inside are relative to the recipe file. The build folder overrides where
+each stage reads and writes (data -> train -> merge -> bench), so the stage
+recipes stay usable on their own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TrainPaths(_Strict):
+    feedback: Path
+    preference: Path
+
+
+class BenchSpec(_Strict):
+    suite: str = "default"
+    mode: Literal["generate", "score"] = "score"
+    protocol: Literal["default", "prometheus"] = "default"
+    backend: str = "hf"
+    limit: Optional[int] = Field(None, ge=1)
+    batch_size: int = Field(8, ge=1)
+    resamples: int = Field(1000, ge=10)
+    consistency: bool = True
+
+
+class QuickSpec(_Strict):
+    """`--quick`: the same pipeline on a handful of examples (a smoke run, minutes on CPU)."""
+
+    train_examples: int = Field(4, ge=1)
+    eval_examples: int = Field(2, ge=1)
+    max_steps: int = Field(2, ge=1)
+    max_length: int = Field(768, ge=64)
+    bench_limit: int = Field(3, ge=1)
+    resamples: int = Field(50, ge=10)
+
+
+class BuildRecipe(_Strict):
+    name: str
+    description: str = ""
+    base_model: str
+    data: Path
+    train: TrainPaths
+    merge: Path
+    bench: BenchSpec = BenchSpec()
+    quick: QuickSpec = QuickSpec()
+    seed: int = 0
+    threads: Optional[int] = Field(None, ge=1)
+
+
+def load_build_recipe(path: str | Path) -> tuple[BuildRecipe, Path]:
+    """Parse and validate a build recipe; returns it with the folder its relative paths start from."""
+    import yaml
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"build recipe {path} does not exist")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        recipe = BuildRecipe.model_validate(raw)
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path}: not valid YAML: {exc}") from exc
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise ValueError(f"{path}: {problems}") from exc
+    return recipe, path.parent
+
+
+def resolve(base: Path, path: Path) -> Path:
+    """A recipe path: absolute as is, else relative to the recipe file, else to the working folder."""
+    if path.is_absolute():
+        return path
+    here = (base / path)
+    return here if here.exists() else Path.cwd() / path

@@ -1,0 +1,124 @@
+"""Read SFT JSONL (TRL's conversational prompt-completion format) for training.
+
+Bad rows are reported and skipped. Examples longer than `max_length` are dropped
+rather than truncated: TRL keeps the start of a sequence, so truncation would cut
+the completion and its `[RESULT]` label, teaching the model to stop mid-feedback.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+from pathlib import Path
+from typing import Any, Optional
+
+log = logging.getLogger(__name__)
+
+ROLES = ("system", "user", "assistant")
+
+
+def _check_messages(value: Any, field: str, roles: tuple[str, ...]) -> Optional[str]:
+    if not isinstance(value, list) or not value:
+        return f"'{field}' must be a non-empty list of messages"
+    for i, msg in enumerate(value):
+        if not isinstance(msg, dict) or not isinstance(msg.get("content"), str):
+            return f"'{field}[{i}]' must be an object with a string 'content'"
+        if msg.get("role") not in roles:
+            return f"'{field}[{i}]' role must be one of {list(roles)}, got {msg.get('role')!r}"
+    return None
+
+
+def row_error(row: Any) -> Optional[str]:
+    """Why a row cannot be trained on, or None when it is fine."""
+    if not isinstance(row, dict):
+        return "not a JSON object"
+    problem = _check_messages(row.get("prompt"), "prompt", ("system", "user"))
+    if problem is None:
+        problem = _check_messages(row.get("completion"), "completion", ("assistant",))
+    if problem is None and not row["completion"][-1]["content"].strip():
+        problem = "empty completion"
+    return problem
+
+
+def read_sft_jsonl(path: str | Path) -> list[dict[str, Any]]:
+    """Rows of an SFT JSONL file as `{"prompt", "completion"}` dicts; bad lines are logged and skipped."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"training data {path} not found; run `judgesmith data build` or fix the recipe")
+    rows, bad = [], 0
+    with path.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                problem = f"invalid JSON ({exc.msg})"
+            else:
+                problem = row_error(row)
+            if problem:
+                bad += 1
+                log.warning("%s line %d: %s; skipped", path.name, lineno, problem)
+                continue
+            rows.append({"prompt": row["prompt"], "completion": row["completion"]})
+    if bad:
+        log.warning("%s: skipped %d bad line(s), kept %d", path, bad, len(rows))
+    if not rows:
+        raise ValueError(f"{path} holds no usable SFT examples")
+    return rows
+
+
+def token_length(tokenizer: Any, row: dict[str, Any]) -> int:
+    """Tokens of prompt + completion through the chat template, as TRL will tokenize them."""
+    ids = tokenizer.apply_chat_template(row["prompt"] + row["completion"], tokenize=True, return_dict=True)
+    return len(ids["input_ids"])
+
+
+def fit_length(rows: list[dict[str, Any]], tokenizer: Any, max_length: int, limit: Optional[int],
+               seed: int, name: str, required: bool = True) -> list[dict[str, Any]]:
+    """Up to `limit` examples that fit in `max_length` tokens, in a seeded random order.
+
+    Files may be grouped by source, so never just the head; rows are tokenized
+    only until `limit` are found, so large files stay cheap.
+    """
+    order = list(range(len(rows)))
+    random.Random(seed).shuffle(order)
+    kept, dropped = [], 0
+    for i in order:
+        if limit is not None and len(kept) >= limit:
+            break
+        if token_length(tokenizer, rows[i]) <= max_length:
+            kept.append(rows[i])
+        else:
+            dropped += 1
+    if dropped:
+        log.warning("%s: dropped %d example(s) longer than max_length=%d tokens", name, dropped, max_length)
+    if not kept and required:
+        raise ValueError(f"{name}: no example fits in max_length={max_length} tokens; raise training.max_length")
+    return kept
+
+
+def load_split(path: Path, tokenizer: Any, max_length: int, limit: Optional[int], seed: int,
+               required: bool = True) -> Any:
+    """A `datasets.Dataset` of prompt/completion conversations that fit the length budget.
+
+    An optional split (eval) where nothing fits gives None and a warning instead of an error.
+    """
+    from datasets import Dataset
+
+    rows = fit_length(read_sft_jsonl(path), tokenizer, max_length, limit, seed, path.name, required)
+    if not rows:
+        log.warning("%s: no example fits in max_length=%d tokens; training without it", path, max_length)
+        return None
+    log.info("%s: %d examples", path, len(rows))
+    return Dataset.from_list(rows)
+
+
+def find_manifest(train_file: Path) -> Optional[Path]:
+    """The data build's manifest.json beside the file or one folder up (`<out>/<kind>/train.jsonl`)."""
+    for folder in (train_file.parent, train_file.parent.parent):
+        candidate = folder / "manifest.json"
+        if candidate.is_file():
+            return candidate
+    return None

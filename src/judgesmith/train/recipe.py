@@ -1,0 +1,124 @@
+"""Training recipe: a YAML file validated by pydantic (unknown keys are errors, not silently ignored).
+
+Relative paths in a recipe are resolved against the current directory, like every
+other judgesmith command (run recipes from the project root).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal, Optional, Type, TypeVar, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+M = TypeVar("M", bound=BaseModel)
+
+ALL_PROJECTIONS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DataSpec(_Strict):
+    """Where the SFT JSONL lives: explicit files, or a data-build folder plus the kind to train on."""
+
+    train: Optional[Path] = None
+    eval: Optional[Path] = None
+    build_dir: Optional[Path] = None
+    kind: Optional[Literal["absolute", "pairwise"]] = None
+    max_train_examples: Optional[int] = Field(None, ge=1)
+    max_eval_examples: Optional[int] = Field(None, ge=1)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "DataSpec":
+        if self.train is None and (self.build_dir is None or self.kind is None):
+            raise ValueError("give either `train` (a JSONL file) or both `build_dir` and `kind`")
+        if self.train is not None and self.build_dir is not None:
+            raise ValueError("give `train`/`eval` files or `build_dir` + `kind`, not both")
+        return self
+
+    def train_file(self) -> Path:
+        return self.train if self.train is not None else Path(self.build_dir) / str(self.kind) / "train.jsonl"
+
+    def eval_file(self) -> Optional[Path]:
+        if self.train is not None:
+            return self.eval
+        path = Path(self.build_dir) / str(self.kind) / "eval.jsonl"
+        return path if path.is_file() else None
+
+
+class LoraSpec(_Strict):
+    r: int = Field(16, ge=1)
+    alpha: int = Field(32, ge=1)
+    dropout: float = Field(0.05, ge=0.0, lt=1.0)
+    # A list of module-name suffixes, or one regex string matched against full module names (PEFT semantics).
+    target_modules: Union[list[str], str] = Field(default_factory=lambda: list(ALL_PROJECTIONS), min_length=1)
+
+
+class TrainingSpec(_Strict):
+    """Optimisation settings. CPU-friendly defaults: fp32, no gradient checkpointing, completion-only logits."""
+
+    learning_rate: float = Field(2e-4, gt=0)
+    epochs: float = Field(1.0, gt=0)
+    max_steps: Optional[int] = Field(None, ge=1)
+    batch_size: int = Field(1, ge=1)
+    grad_accum: int = Field(1, ge=1)
+    max_length: int = Field(1024, ge=16)
+    seed: int = 42
+    dtype: Literal["float32", "bfloat16", "float16"] = "float32"
+    threads: Optional[int] = Field(None, ge=1)
+    logging_steps: int = Field(1, ge=1)
+    save_steps: int = Field(25, ge=1)
+    save_total_limit: Optional[int] = Field(2, ge=1)
+    eval_steps: Optional[int] = Field(None, ge=1)
+    warmup_ratio: float = Field(0.0, ge=0, lt=1)
+    lr_scheduler: str = "cosine"
+    weight_decay: float = Field(0.0, ge=0)
+    gradient_checkpointing: bool = False
+    completion_logits_only: bool = True
+    group_by_length: bool = True
+
+
+class TrainRecipe(_Strict):
+    base_model: str
+    data: DataSpec
+    output_dir: Path
+    lora: LoraSpec = Field(default_factory=LoraSpec)
+    training: TrainingSpec = Field(default_factory=TrainingSpec)
+    merge: bool = True
+
+
+def format_validation_error(exc: ValidationError, where: str) -> str:
+    """One line per problem, `field.path: message`, so users see what to fix in their YAML."""
+    lines = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key (check the spelling; see the example recipes in recipes/)"
+        lines.append(f"  {loc}: {msg}")
+    return f"{where}: invalid recipe\n" + "\n".join(lines)
+
+
+def load_yaml_model(path: str | Path, cls: Type[M]) -> M:
+    """Read a YAML file into a pydantic model, with errors that name the file and the bad fields."""
+    import yaml
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"recipe {path} does not exist")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: a recipe must be a YAML mapping, got {type(data).__name__}")
+    try:
+        return cls.model_validate(data)
+    except ValidationError as exc:
+        raise ValueError(format_validation_error(exc, str(path))) from None
+
+
+def load_recipe(path: str | Path) -> TrainRecipe:
+    return load_yaml_model(path, TrainRecipe)

@@ -1,0 +1,194 @@
+"""Run a training recipe: LoRA SFT with TRL, resumable, then adapter + merged model + model card.
+
+Output folder layout:
+  checkpoints/checkpoint-N/   Trainer checkpoints (a rerun resumes from the newest complete one)
+  metrics.jsonl               every logged train/eval metric, appended across resumed runs
+  adapter/                    the LoRA adapter (PEFT) + tokenizer
+  merged/                     base + adapter as one safetensors model + tokenizer + chat template
+  README.md                   model card (recipe, data hashes, steps, losses, library versions)
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Optional
+
+from judgesmith.train.recipe import LoraSpec, TrainRecipe
+
+log = logging.getLogger(__name__)
+
+_CKPT = re.compile(r"^checkpoint-(\d+)$")
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    output_dir: Path
+    adapter_dir: Path
+    merged_dir: Optional[Path]
+    global_step: int
+    train_loss: Optional[float]
+    eval_loss: Optional[float]
+    resumed_from: Optional[str]
+
+
+def latest_checkpoint(folder: Path) -> Optional[Path]:
+    """Newest `checkpoint-N` that finished saving (has trainer_state.json, written last)."""
+    if not folder.is_dir():
+        return None
+    found = [(int(m.group(1)), p) for p in folder.iterdir()
+             if (m := _CKPT.match(p.name)) and (p / "trainer_state.json").is_file()]
+    return max(found)[1] if found else None
+
+
+def lora_config(spec: LoraSpec) -> Any:
+    from peft import LoraConfig
+
+    targets = spec.target_modules if isinstance(spec.target_modules, str) else list(spec.target_modules)
+    return LoraConfig(r=spec.r, lora_alpha=spec.alpha, lora_dropout=spec.dropout, target_modules=targets,
+                      bias="none", task_type="CAUSAL_LM")
+
+
+def runtime_dtype(requested: str) -> str:
+    """bf16/fp16 only where there is a GPU: this class of CPU runs bf16 matmuls ~200x slower than fp32."""
+    import torch
+
+    if requested != "float32" and not torch.cuda.is_available():
+        log.warning("training.dtype=%s needs a GPU; using float32 on CPU", requested)
+        return "float32"
+    return requested
+
+
+def sft_config(recipe: TrainRecipe, out: Path, dtype: str, has_eval: bool) -> Any:
+    """SFTConfig with every default that matters on CPU set explicitly (see the module docs of trainer.py)."""
+    import torch
+    from trl import SFTConfig
+
+    t = recipe.training
+    steps = t.max_steps or -1
+    periodic_eval = has_eval and t.eval_steps is not None
+    return SFTConfig(
+        output_dir=str(out / "checkpoints"), num_train_epochs=t.epochs, max_steps=steps,
+        per_device_train_batch_size=t.batch_size, per_device_eval_batch_size=t.batch_size,
+        gradient_accumulation_steps=t.grad_accum, learning_rate=t.learning_rate,
+        lr_scheduler_type=t.lr_scheduler, warmup_steps=t.warmup_ratio, weight_decay=t.weight_decay,
+        max_length=t.max_length, seed=t.seed, data_seed=t.seed,
+        bf16=dtype == "bfloat16", fp16=dtype == "float16",
+        activation_checkpointing=t.gradient_checkpointing,  # TRL defaults to True: ~30% slower steps
+        completion_only_loss=True, packing=False, padding_free=False,
+        train_sampling_strategy="group_by_length" if t.group_by_length else "random",
+        logging_steps=t.logging_steps, logging_first_step=True,
+        save_strategy="steps", save_steps=t.save_steps, save_total_limit=t.save_total_limit,
+        eval_strategy="steps" if periodic_eval else "no", eval_steps=t.eval_steps if periodic_eval else None,
+        prediction_loss_only=True,  # otherwise eval keeps every batch's (tokens x vocab) logits in memory
+        dataloader_num_workers=0, dataloader_pin_memory=torch.cuda.is_available(), report_to="none",
+        use_cpu=not torch.cuda.is_available(),  # also what makes torchrun on CPU run DDP (gloo), not N copies
+    )
+
+
+def _load_model(source: str, dtype: str) -> Any:
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    return AutoModelForCausalLM.from_pretrained(source, dtype=getattr(torch, dtype))
+
+
+def _load_tokenizer(source: str) -> Any:
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(source)
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    return tokenizer
+
+
+def build_trainer(recipe: TrainRecipe, out: Path) -> tuple[Any, str]:
+    """The configured trainer (model, LoRA, data, callbacks) ready for `.train()`, and the base model folder."""
+    from transformers import ProgressCallback, set_seed
+
+    from judgesmith.models import resolve_model_dir, set_threads
+    from judgesmith.train.callbacks import JsonlLogger, ProgressBar
+    from judgesmith.train.data import load_split
+    from judgesmith.train.trainer import CompletionOnlySFTTrainer
+
+    t = recipe.training
+    for path in (recipe.data.train_file(), recipe.data.eval_file()):
+        if path is not None and not Path(path).is_file():  # fail before the (slow) model loading
+            raise FileNotFoundError(f"training data {path} not found; run `judgesmith data build` or fix the recipe")
+    set_threads(t.threads)
+    set_seed(t.seed)
+    source = resolve_model_dir(recipe.base_model)
+    dtype = runtime_dtype(t.dtype)
+    tokenizer = _load_tokenizer(source)
+    train_ds = load_split(recipe.data.train_file(), tokenizer, t.max_length, recipe.data.max_train_examples, t.seed)
+    eval_file = recipe.data.eval_file()
+    eval_ds = None
+    if eval_file is not None:
+        eval_ds = load_split(eval_file, tokenizer, t.max_length, recipe.data.max_eval_examples, t.seed,
+                             required=False)
+    trainer = CompletionOnlySFTTrainer(
+        model=_load_model(source, dtype), args=sft_config(recipe, out, dtype, eval_ds is not None),
+        train_dataset=train_ds, eval_dataset=eval_ds, processing_class=tokenizer,
+        peft_config=lora_config(recipe.lora), completion_logits_only=t.completion_logits_only,
+    )
+    trainer.remove_callback(ProgressCallback)
+    trainer.add_callback(ProgressBar())
+    trainer.add_callback(JsonlLogger(out / "metrics.jsonl"))
+    return trainer, source
+
+
+def train(recipe: TrainRecipe, out: Optional[Path] = None, max_steps: Optional[int] = None) -> TrainResult:
+    """Train (resuming from the newest checkpoint in `out` if any), then save adapter, merged model and card."""
+    if max_steps is not None:  # the override becomes part of the recipe recorded in the model card
+        recipe = recipe.model_copy(update={"training": recipe.training.model_copy(update={"max_steps": max_steps})})
+    out = Path(out or recipe.output_dir)
+    trainer, source = build_trainer(recipe, out)
+    resume = latest_checkpoint(out / "checkpoints")
+    if resume is not None:
+        log.info("resuming from %s", resume)
+    result = trainer.train(resume_from_checkpoint=str(resume) if resume else None)
+    eval_loss = trainer.evaluate()["eval_loss"] if trainer.eval_dataset is not None else None
+    adapter_dir = out / "adapter"
+    trainer.save_model(str(adapter_dir))
+    trainer.accelerator.wait_for_everyone()
+    summary = TrainResult(out, adapter_dir, None, trainer.state.global_step, _last_train_loss(trainer, result),
+                          eval_loss, str(resume) if resume else None)
+    if trainer.accelerator.is_main_process:
+        summary = _finish(recipe, trainer, source, summary)
+    trainer.accelerator.wait_for_everyone()
+    return summary
+
+
+def _last_train_loss(trainer: Any, result: Any) -> Optional[float]:
+    """The last logged training loss (the run average in `result` mixes in resumed history oddly)."""
+    for entry in reversed(trainer.state.log_history):
+        if "loss" in entry:
+            return float(entry["loss"])
+    return float(result.training_loss)
+
+
+def _finish(recipe: TrainRecipe, trainer: Any, source: str, summary: TrainResult) -> TrainResult:
+    import yaml
+
+    from judgesmith.train.card import render_card
+    from judgesmith.train.data import find_manifest
+    from judgesmith.train.export import merge_adapter
+
+    merged = None
+    if recipe.merge:
+        merged = merge_adapter(source, summary.adapter_dir, summary.output_dir / "merged",
+                               runtime_dtype(recipe.training.dtype))
+    summary = replace(summary, merged_dir=merged)
+    train_file = recipe.data.train_file()
+    facts = {"base model": f"`{recipe.base_model}` (`{source}`)",
+             "optimizer steps": summary.global_step, "train examples": len(trainer.train_dataset),
+             "final train loss": summary.train_loss, "final eval loss": summary.eval_loss,
+             "resumed from": summary.resumed_from or "no"}
+    card = render_card(yaml.safe_dump(recipe.model_dump(mode="json"), sort_keys=False), recipe.base_model,
+                       {"train": train_file, "eval": recipe.data.eval_file()}, find_manifest(train_file), facts)
+    for folder in (summary.output_dir, merged):
+        if folder is not None:
+            (folder / "README.md").write_text(card, encoding="utf-8")
+    return summary

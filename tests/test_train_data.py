@@ -1,0 +1,122 @@
+"""Training recipes and SFT data: strict validation, bad rows skipped, over-long examples dropped."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+
+from judgesmith.prompts import ABS_SYSTEM_PROMPT, REL_SYSTEM_PROMPT
+from judgesmith.train.data import find_manifest, fit_length, read_sft_jsonl
+from judgesmith.train.recipe import load_recipe
+
+RECIPES = Path(__file__).resolve().parents[1] / "recipes"
+
+
+def sft_rows(n: int, seed: int = 0) -> list[dict]:
+    """SFT examples in the data-build contract format, with prompts and completions of varied length."""
+    rows = []
+    for i in range(n):
+        absolute = (i + seed) % 2 == 0
+        user = ("###Task Description: An instruction, a response to evaluate and a score rubric. "
+                + "What is the capital of France? " * (1 + (i + seed) % 3)
+                + "###Response to evaluate: Paris. ###Feedback: ")
+        target = (f"Feedback: the response is {'good' if i % 2 else 'accurate and clear'} [RESULT] {(i + seed) % 5 + 1}"
+                  if absolute else f"Response A is more helpful {'and detailed ' * (i % 2)}[RESULT] {'AB'[i % 2]}")
+        rows.append({"id": f"ex{i}", "kind": "absolute" if absolute else "pairwise", "source": "test",
+                     "question_id": f"q{i}",
+                     "prompt": [{"role": "system", "content": ABS_SYSTEM_PROMPT if absolute else REL_SYSTEM_PROMPT},
+                                {"role": "user", "content": user}],
+                     "completion": [{"role": "assistant", "content": target}]})
+    return rows
+
+
+def write_jsonl(path: Path, rows: list) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def write_yaml(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name", ["gemma3-4b-feedback", "gemma3-4b-preference",
+                                  "gemma3-270m-feedback-cpu", "gemma3-270m-preference-cpu"])
+def test_shipped_recipes_validate(name):
+    recipe = load_recipe(RECIPES / f"{name}.yaml")
+    assert recipe.data.kind == ("absolute" if "feedback" in name else "pairwise")
+    if "cpu" in name:
+        assert recipe.training.dtype == "float32" and not recipe.training.gradient_checkpointing
+    else:
+        assert recipe.training.dtype == "bfloat16" and recipe.lora.alpha == 32 and recipe.lora.dropout == 0.15
+        assert recipe.lora.r == (64 if "feedback" in name else 128)
+
+
+def test_unknown_and_invalid_keys_are_reported_with_their_path(tmp_path):
+    bad = write_yaml(tmp_path / "r.yaml", "base_model: x\noutput_dir: out\ndata: {train: t.jsonl}\n"
+                                         "training: {learnig_rate: 0.1, batch_size: 0}\n")
+    with pytest.raises(ValueError) as info:
+        load_recipe(bad)
+    msg = str(info.value)
+    assert "training.learnig_rate: unknown key" in msg
+    assert "training.batch_size" in msg and "greater than or equal to 1" in msg
+
+
+def test_data_needs_a_file_or_a_build_dir_and_kind(tmp_path):
+    with pytest.raises(ValueError, match="build_dir"):
+        load_recipe(write_yaml(tmp_path / "r.yaml", "base_model: x\noutput_dir: o\ndata: {build_dir: b}\n"))
+    recipe = load_recipe(write_yaml(tmp_path / "r2.yaml",
+                                    "base_model: x\noutput_dir: o\ndata: {build_dir: b, kind: pairwise}\n"))
+    assert recipe.data.train_file() == Path("b/pairwise/train.jsonl")
+    assert recipe.data.eval_file() is None  # b/pairwise/eval.jsonl does not exist
+
+
+def test_bad_rows_are_skipped_and_reported(tmp_path, caplog):
+    good = sft_rows(2)
+    no_completion = {**good[0], "completion": []}
+    wrong_role = {**good[0], "completion": [{"role": "user", "content": "x"}]}
+    path = write_jsonl(tmp_path / "train.jsonl", [good[0], "{not json", no_completion, wrong_role, good[1]])
+    with caplog.at_level(logging.WARNING):
+        rows = read_sft_jsonl(path)
+    assert [r["prompt"] for r in rows] == [good[0]["prompt"], good[1]["prompt"]]
+    assert "line 2: invalid JSON" in caplog.text and "line 3" in caplog.text and "line 4" in caplog.text
+
+
+def test_examples_longer_than_max_length_are_dropped_not_truncated(tiny_model_dir, caplog):
+    from transformers import AutoTokenizer
+
+    from judgesmith.train.data import token_length
+
+    tok = AutoTokenizer.from_pretrained(tiny_model_dir)
+    rows = sft_rows(6)
+    lengths = sorted(token_length(tok, r) for r in rows)
+    limit = lengths[2]  # three examples fit, three are longer
+    with caplog.at_level(logging.WARNING):
+        kept = fit_length(rows, tok, limit, None, seed=0, name="train.jsonl")
+    assert len(kept) == sum(n <= limit for n in lengths) and all(token_length(tok, r) <= limit for r in kept)
+    assert len(kept) < len(rows) and f"dropped {len(rows) - len(kept)} example(s)" in caplog.text
+    assert len(fit_length(rows, tok, 10_000, 2, seed=0, name="t")) == 2
+    with pytest.raises(ValueError, match="raise training.max_length"):
+        fit_length(rows, tok, 5, None, seed=0, name="t")
+
+
+def test_an_eval_split_where_nothing_fits_is_skipped(tiny_model_dir, tmp_path):
+    from transformers import AutoTokenizer
+
+    from judgesmith.train.data import load_split
+
+    tok = AutoTokenizer.from_pretrained(tiny_model_dir)
+    path = write_jsonl(tmp_path / "eval.jsonl", sft_rows(2))
+    assert load_split(path, tok, 5, None, 0, required=False) is None
+    assert len(load_split(path, tok, 10_000, None, 0)) == 2
+
+
+def test_manifest_is_found_beside_or_above_the_data(tmp_path):
+    train = write_jsonl(tmp_path / "build" / "absolute" / "train.jsonl", sft_rows(1))
+    assert find_manifest(train) is None
+    (tmp_path / "build" / "manifest.json").write_text("{}", encoding="utf-8")
+    assert find_manifest(train) == tmp_path / "build" / "manifest.json"
