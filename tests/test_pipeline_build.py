@@ -1,0 +1,73 @@
+"""`judgesmith build`: recipes validate (CPU and GPU), errors name the field, and a quick build runs end to end."""
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from judgesmith.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("recipe,expect", [("gemma3-270m-cpu.yaml", "nuslerp"),
+                                           ("gemma3-4b-gpu.yaml", "LoRA r=128 alpha=32 dropout=0.15")])
+def test_dry_run_validates_every_stage_recipe(recipe, expect, capsys):
+    assert main(["build", str(ROOT / "recipes" / recipe), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert expect in out and "nothing was run" in out
+    assert "data -> train-feedback -> train-preference -> merge -> bench -> consistency -> report" in out
+
+
+def test_recipe_typo_is_named(tmp_path, caplog):
+    bad = tmp_path / "bad.yaml"
+    raw = yaml.safe_load((ROOT / "recipes" / "gemma3-270m-cpu.yaml").read_text())
+    raw["bench"]["sutie"] = "default"
+    bad.write_text(yaml.safe_dump(raw))
+    assert main(["build", str(bad), "--dry-run"]) == 2
+    assert "bench.sutie" in caplog.text
+
+
+def _tiny_build(tmp_path: Path, tiny_model_dir: Path) -> Path:
+    rows = []
+    for q in range(4):
+        for r, score in enumerate((1, 3, 5)):
+            rows.append({"id": f"q{q}r{r}", "question_id": f"q{q}", "instruction": f"Question {q}: what is {q}+{q}?",
+                         "response": f"The answer is {q * 2 + r - 1}.", "score": score,
+                         "feedback": f"The response is {'right' if score == 5 else 'wrong'}."})
+    (tmp_path / "tiny.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    data = {"seed": 0, "sources": [{"name": "tiny", "loader": "generic", "path": str(tmp_path / "tiny.jsonl"),
+                                     "options": {"kind": "absolute"}, "pairs_from_absolute": True}],
+            "split": {"eval_fraction": 0.25}, "decontamination": {"enabled": False}}
+    suite = {"name": "tiny", "seed": 0, "benchmarks": [{"benchmark": "vicuna", "limit": 2},
+                                                       {"benchmark": "llmbar_natural", "limit": 2}],
+             "consistency": [{"benchmark": "vicuna", "limit": 1}]}
+    (tmp_path / "data.yaml").write_text(yaml.safe_dump(data))
+    (tmp_path / "suite.yaml").write_text(yaml.safe_dump(suite))
+    recipe = {"name": "tiny", "base_model": str(tiny_model_dir), "data": str(tmp_path / "data.yaml"),
+              "train": {"feedback": str(ROOT / "recipes/gemma3-270m-feedback-cpu.yaml"),
+                        "preference": str(ROOT / "recipes/gemma3-270m-preference-cpu.yaml")},
+              "merge": str(ROOT / "recipes/merge-nuslerp.yaml"),
+              "bench": {"suite": str(tmp_path / "suite.yaml"), "mode": "score", "batch_size": 2},
+              "quick": {"train_examples": 3, "eval_examples": 1, "max_steps": 2, "max_length": 1024,
+                        "bench_limit": 2, "resamples": 20},
+              "threads": 2}
+    path = tmp_path / "build.yaml"
+    path.write_text(yaml.safe_dump(recipe))
+    return path
+
+
+def test_quick_build_end_to_end_then_cached(tmp_path, tiny_model_dir, capsys):
+    recipe, out = _tiny_build(tmp_path, tiny_model_dir), tmp_path / "out"
+    assert main(["build", str(recipe), "--quick", "--out", str(out)]) == 0
+    first = capsys.readouterr().out
+    assert first.count(" done (") == 7
+    report = (out / "report" / "results.md").read_text()
+    for label in ("base", "feedback", "preference", "merged"):
+        assert f"| {label} |" in report
+    assert (out / "report" / "report.html").stat().st_size > 10_000
+    assert (out / "merge" / "config.json").is_file() and (out / "train-feedback" / "merged").is_dir()
+    assert main(["build", str(recipe), "--quick", "--out", str(out)]) == 0
+    second = capsys.readouterr().out
+    assert second.count("cached") == 7 and " done (" not in second
