@@ -36,11 +36,13 @@ class Plan:
     quick: bool
 
 
-def _train_recipe(path: Path, recipe: BuildRecipe, quick: bool) -> Any:
+def _train_recipe(path: Path, recipe: BuildRecipe, quick: bool, limit: int | None) -> Any:
     from judgesmith.train.recipe import load_recipe
 
     train = load_recipe(path)
-    data = {"build_dir": None, "train": None, "eval": None}
+    data: dict[str, Any] = {"build_dir": None, "train": None, "eval": None}
+    if limit:
+        data["max_train_examples"] = limit
     training: dict[str, Any] = {"seed": recipe.seed}
     if recipe.threads:
         training["threads"] = recipe.threads
@@ -65,8 +67,11 @@ def plan(recipe: BuildRecipe, base: Path, quick: bool = False) -> Plan:
     data = load_data(resolve(base, recipe.data))
     merge = load_merge_recipe(resolve(base, recipe.merge))
     merge = merge.model_copy(update={"base_model": recipe.base_model})
-    return Plan(recipe, base, data, _train_recipe(resolve(base, recipe.train.feedback), recipe, quick),
-                _train_recipe(resolve(base, recipe.train.preference), recipe, quick), merge, quick)
+    limits = recipe.train_limits
+    return Plan(recipe, base, data,
+                _train_recipe(resolve(base, recipe.train.feedback), recipe, quick, limits.feedback),
+                _train_recipe(resolve(base, recipe.train.preference), recipe, quick, limits.preference),
+                merge, quick)
 
 
 def _dump(model: Any) -> Any:
@@ -189,9 +194,11 @@ def describe(p: Plan) -> str:
              f"  data        {r.data}: sources {[s.name for s in p.data.sources]}",
              f"  feedback    LoRA r={p.feedback.lora.r} alpha={p.feedback.lora.alpha} "
              f"dropout={p.feedback.lora.dropout}, lr={p.feedback.training.learning_rate}, "
-             f"max_steps={p.feedback.training.max_steps}, dtype={p.feedback.training.dtype}",
+             f"examples<={p.feedback.data.max_train_examples}, max_length={p.feedback.training.max_length}, "
+             f"dtype={p.feedback.training.dtype}",
              f"  preference  LoRA r={p.preference.lora.r} alpha={p.preference.lora.alpha} "
-             f"dropout={p.preference.lora.dropout}, lr={p.preference.training.learning_rate}",
+             f"dropout={p.preference.lora.dropout}, lr={p.preference.training.learning_rate}, "
+             f"examples<={p.preference.data.max_train_examples}, max_length={p.preference.training.max_length}",
              f"  merge       {p.merge.method} weights {[m.weight for m in p.merge.models]}, "
              f"base {'used' if p.merge.use_base else 'not used'}",
              f"  bench       suite {r.bench.suite}, mode {r.bench.mode}, protocol {r.bench.protocol}, "

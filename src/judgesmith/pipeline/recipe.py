@@ -22,6 +22,13 @@ class TrainPaths(_Strict):
     preference: Path
 
 
+class TrainLimits(_Strict):
+    """Cap the training examples of each specialist (the stage recipes' own caps otherwise)."""
+
+    feedback: Optional[int] = Field(None, ge=1)
+    preference: Optional[int] = Field(None, ge=1)
+
+
 class BenchSpec(_Strict):
     suite: str = "default"
     mode: Literal["generate", "score"] = "score"
@@ -51,6 +58,7 @@ class BuildRecipe(_Strict):
     data: Path
     train: TrainPaths
     merge: Path
+    train_limits: TrainLimits = TrainLimits()
     bench: BenchSpec = BenchSpec()
     quick: QuickSpec = QuickSpec()
     seed: int = 0
