@@ -1,9 +1,11 @@
 """Judge throughput on CPU, side by side in one run.
 
 Rows: (a) naive per-item `model.generate` of feedback, (b) the engine's batched
-generate, (c) score mode (one forward pass, last-position logits). Prints
-judgments/s for each and the ratios b/a and c/a. Run it alone: two torch
-processes on 2 cores collapse each other's throughput.
+generate, (c) score mode (one forward pass, last-position logits), and with
+llama-cpp-python installed (d) generate and (e) score through llama.cpp on the
+same model as GGUF (the embedded Q4_K_M for embedded models, or `--gguf`).
+Prints judgments/s for each and the ratios b/a, c/a, d/b, e/c. Run it alone:
+two inference processes on 2 cores collapse each other's throughput.
 
     .venv/bin/python benchmarks/judge_throughput.py --items 16 --model gemma-3-270m
 """
@@ -11,6 +13,7 @@ processes on 2 cores collapse each other's throughput.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import time
 
 
@@ -31,6 +34,29 @@ def timed(fn) -> float:
     return time.perf_counter() - start
 
 
+def llamacpp_rows(args, items) -> list[tuple[str, float]]:
+    """(d) generate and (e) score through llama.cpp, or no rows (with the reason printed)."""
+    if args.no_llamacpp:
+        return []
+    if importlib.util.find_spec("llama_cpp") is None:
+        print("llama-cpp-python is not installed: llama.cpp rows skipped (pip install 'judgesmith[llamacpp]')")
+        return []
+    from judgesmith.judge import Judge
+    from judgesmith.judge.backends.llamacpp import LlamaCppBackend
+    from judgesmith.models import EMBEDDED
+
+    gguf = args.gguf or (args.model if args.model in EMBEDDED else None)
+    if gguf is None:
+        print(f"no GGUF for {args.model}: pass --gguf FILE (judgesmith export gguf) for the llama.cpp rows")
+        return []
+    backend = LlamaCppBackend(gguf, threads=args.threads)
+    label = backend.path.name
+    t_d = timed(lambda: Judge(backend, mode="generate", max_new_tokens=args.max_new_tokens).grade_absolute(items))
+    t_e = timed(lambda: Judge(backend, mode="score").grade_absolute(items))
+    backend.close()
+    return [(f"(d) llama.cpp generate ({label})", t_d), (f"(e) llama.cpp score ({label})", t_e)]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default="gemma-3-270m")
@@ -38,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--max-new-tokens", type=int, default=128)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--gguf", default=None, help="GGUF for the llama.cpp rows (default: the embedded one)")
+    parser.add_argument("--no-llamacpp", action="store_true", help="skip the llama.cpp rows")
     args = parser.parse_args(argv)
 
     from judgesmith.data.sources import prometheus_absolute
@@ -57,11 +85,15 @@ def main(argv: list[str] | None = None) -> int:
     t_c = timed(lambda: Judge(backend, mode="score", batch_size=args.batch_size).grade_absolute(items))
     rows = [("(a) naive per-item generate", t_a), (f"(b) batched generate (bs={args.batch_size})", t_b),
             ("(c) score mode", t_c)]
+    del backend, gen
+    rows += llamacpp_rows(args, items)
     print(f"model={args.model} items={n} max_new_tokens={args.max_new_tokens} threads={args.threads}")
-    print(f"{'engine':<36}{'seconds':>10}{'judgments/s':>14}")
+    print(f"{'engine':<56}{'seconds':>10}{'judgments/s':>14}")
     for name, t in rows:
-        print(f"{name:<36}{t:>10.1f}{n / t:>14.3f}")
+        print(f"{name:<56}{t:>10.1f}{n / t:>14.3f}")
     print(f"ratio b/a = {t_a / t_b:.2f}x   ratio c/a = {t_a / t_c:.2f}x")
+    if len(rows) == 5:
+        print(f"ratio d/b = {t_b / rows[3][1]:.2f}x   ratio e/c = {t_c / rows[4][1]:.2f}x")
     return 0
 
 

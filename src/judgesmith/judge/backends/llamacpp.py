@@ -1,0 +1,283 @@
+"""llama.cpp backend (llama-cpp-python): fast CPU judging from a GGUF file.
+
+Decoding feedback is the slow part of judging on CPU, and llama.cpp decodes a
+Q4_K_M Gemma 3 270M about 7x faster than transformers on 2 cores. This backend
+drives the model through the low-level API (`Llama.eval` + the last position's
+logits) with `logits_all=False`: asking llama-cpp-python for logprobs would
+need `logits_all=True`, which computes the 262k-wide LM head at every prompt
+position (Gemma scoring 5x slower).
+
+- Prompts go through the GGUF's own chat template (`tokenizer.chat_template`),
+  Gemma's turn format for gemma GGUFs without one, a plain prompt otherwise;
+  rendered with jinja2 the way transformers renders chat templates.
+- The KV cache is reused across calls: only the suffix after the longest prefix
+  shared with the previous sequence is evaluated (the system prompt between
+  prompts, the prompt between samples, the feedback when teacher-forcing).
+  `swa_full=True` keeps sliding-window caches rewindable (Gemma 3).
+- Generation is sequential (one sequence at a time); batching gave no speed-up
+  on 2 cores. The label distribution is read from the logits at the position
+  where the label is generated after `[RESULT]`; when the model writes the mark
+  but no label token right after it, prompt + text up to the mark + joiner is
+  teacher-forced and the next-token logits are read instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any, Sequence
+
+from judgesmith.judge.backends.base import (
+    RESULT_MARK, Generation, ends_with_result_mark, label_token_plan, normalize,
+)
+from judgesmith.judge.chat import GEMMA_TEMPLATE, fold_system
+from judgesmith.prompts import Prompt
+
+log = logging.getLogger(__name__)
+
+
+def resolve_gguf(model: str) -> Path:
+    """An embedded model name or a `.gguf` path -> the GGUF file to load."""
+    from judgesmith.models import EMBEDDED, embedded_gguf
+
+    if model in EMBEDDED:
+        return embedded_gguf(model)
+    path = Path(model).expanduser()
+    if path.suffix == ".gguf" and path.is_file():
+        return path
+    if path.is_dir() and (path / "config.json").is_file():
+        raise ValueError(f"{path} is a transformers folder; the llamacpp backend needs a GGUF: "
+                         f"run `judgesmith export gguf {path} --quant q8_0` and pass the .gguf file")
+    raise ValueError(f"llamacpp backend: {model!r} is neither an embedded model "
+                     f"({', '.join(sorted(EMBEDDED))}) nor an existing .gguf file")
+
+
+def chat_template_for(metadata: dict[str, str]) -> str | None:
+    """The GGUF's template; Gemma's turn format for gemma GGUFs without one (the base GGUF); else None."""
+    template = metadata.get("tokenizer.chat_template")
+    if template:
+        return template
+    if metadata.get("general.architecture", "").startswith("gemma"):
+        return GEMMA_TEMPLATE
+    return None
+
+
+def _raise(message: str) -> None:
+    raise ValueError(message)
+
+
+def apply_template(template: str, messages: list[dict[str, str]], bos: str, eos: str) -> str:
+    """Render like transformers' `apply_chat_template` (sandboxed jinja2, trim/lstrip blocks)."""
+    import jinja2.ext
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, extensions=[jinja2.ext.loopcontrols])
+    env.globals["raise_exception"] = _raise
+    return env.from_string(template).render(messages=messages, bos_token=bos, eos_token=eos,
+                                            add_generation_prompt=True)
+
+
+def render_prompt(template: str | None, prompt: Prompt, suffix: str = "", bos: str = "",
+                  eos: str = "") -> tuple[str, bool]:
+    """Text for the model and whether it is templated (special tokens already in it: no extra BOS)."""
+    if not template:
+        system = f"{prompt.system}\n\n" if prompt.system else ""
+        return system + prompt.user + suffix, False
+    messages = prompt.messages()
+    if "system" not in template:
+        messages = fold_system(messages)
+    try:
+        text = apply_template(template, messages, bos, eos)
+    except Exception as exc:  # templates reject a system role with raise_exception or errors
+        log.debug("chat template rejected the system role (%s); folding it into the user turn", exc)
+        text = apply_template(template, fold_system(messages), bos, eos)
+    return text + suffix, True
+
+
+class LlamaCppBackend:
+    """Judge with a GGUF model through llama-cpp-python (CPU by default).
+
+    `n_ctx` bounds prompt + generated tokens; longer items are reported and skipped.
+    On a busy machine fewer `threads` can be faster: llama.cpp's threads spin-wait.
+    """
+
+    name = "llamacpp"
+
+    def __init__(self, model: str, threads: int | None = None, n_ctx: int = 8192, seed: int = 0,
+                 verbose: bool = False, **llama_kwargs: Any):
+        import llama_cpp
+        import numpy as np
+
+        self.path = resolve_gguf(model)
+        n = threads or int(os.environ.get("JUDGESMITH_THREADS", "0")) or (os.cpu_count() or 1)
+        self.llm = llama_cpp.Llama(model_path=str(self.path), n_ctx=n_ctx, n_threads=n, n_threads_batch=n,
+                                   logits_all=False, swa_full=True, seed=seed, verbose=verbose, **llama_kwargs)
+        self.template = chat_template_for(self.llm.metadata)
+        self._bos = self._piece(self.llm.token_bos())
+        self._eos = self._piece(self.llm.token_eos())
+        self._rng = np.random.default_rng(seed)
+        self._vocab = llama_cpp.llama_model_get_vocab(self.llm.model)
+        self._plans: dict[tuple[str, tuple[str, ...]], tuple[list[int], list[int]]] = {}
+        log.info("llama.cpp: %s (%s, template: %s, %d threads)", self.path.name,
+                 self.llm.metadata.get("general.architecture", "?"), "yes" if self.template else "none", n)
+
+    # -- tokens ---------------------------------------------------------------------------------
+    def _piece(self, token: int) -> str:
+        return self.llm.detokenize([token], special=True).decode("utf-8", errors="replace") if token >= 0 else ""
+
+    def _encode(self, text: str) -> list[int]:
+        return self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=True)
+
+    def _prompt_tokens(self, prompt: Prompt, suffix: str = "") -> list[int]:
+        text, templated = render_prompt(self.template, prompt, suffix, self._bos, self._eos)
+        return self.llm.tokenize(text.encode("utf-8"), add_bos=not templated, special=True)
+
+    def _decode(self, tokens: Sequence[int]) -> str:
+        return self.llm.detokenize(list(tokens), special=False).decode("utf-8", errors="replace")
+
+    def _plan(self, prefix: str, labels: Sequence[str]) -> tuple[list[int], list[int]]:
+        key = (prefix, tuple(labels))
+        if key not in self._plans:
+            self._plans[key] = label_token_plan(self._encode, labels, prefix)
+        return self._plans[key]
+
+    def _is_stop(self, token: int) -> bool:
+        import llama_cpp
+
+        return bool(llama_cpp.llama_vocab_is_eog(self._vocab, token))
+
+    # -- evaluation -----------------------------------------------------------------------------
+    def _fits(self, tokens: Sequence[int], extra: int = 0) -> bool:
+        if len(tokens) + extra <= self.llm.n_ctx():
+            return True
+        log.warning("sequence of %d tokens does not fit n_ctx=%d; skipped (raise n_ctx)", len(tokens),
+                    self.llm.n_ctx())
+        return False
+
+    def _feed(self, tokens: Sequence[int]) -> Any:
+        """Evaluate `tokens` reusing the cached prefix; return a copy of the last position's logits."""
+        import llama_cpp
+        import numpy as np
+
+        llm, tokens = self.llm, list(tokens)
+        cached = llm.input_ids[: llm.n_tokens]
+        width = min(len(cached), len(tokens) - 1)
+        same = np.asarray(cached[:width]) == np.asarray(tokens[:width], dtype=cached.dtype)
+        keep = int(width if same.all() else np.argmin(same))
+        if not llama_cpp.llama_memory_seq_rm(llama_cpp.llama_get_memory(llm.ctx), -1, keep, -1):
+            log.debug("KV cache cannot drop positions >= %d; re-evaluating from scratch", keep)
+            llama_cpp.llama_memory_clear(llama_cpp.llama_get_memory(llm.ctx), True)
+            keep = 0
+        llm.n_tokens = keep
+        llm.eval(tokens[keep:])
+        return self._logits()
+
+    def _step(self, token: int) -> Any:
+        self.llm.eval([token])
+        return self._logits()
+
+    def _logits(self) -> Any:
+        import llama_cpp
+        import numpy as np
+
+        ptr = llama_cpp.llama_get_logits_ith(self.llm.ctx, -1)
+        return np.ctypeslib.as_array(ptr, shape=(self.llm.n_vocab(),)).copy()
+
+    def _pick(self, logits: Any, temperature: float) -> int:
+        import numpy as np
+
+        if temperature <= 0:
+            return int(np.argmax(logits))
+        z = logits.astype(np.float64) / temperature
+        p = np.exp(z - z.max())
+        return int(self._rng.choice(len(p), p=p / p.sum()))
+
+    # -- Backend protocol -----------------------------------------------------------------------
+    def score(self, prompts: Sequence[Prompt], *, prefix: str, labels: Sequence[str]) -> list[dict[str, float]]:
+        joiner, ids = self._plan(prefix, labels)
+        out: list[dict[str, float]] = []
+        for prompt in prompts:
+            tokens = self._prompt_tokens(prompt, prefix) + joiner
+            if not self._fits(tokens):
+                out.append({})
+                continue
+            logits = self._feed(tokens)
+            out.append(normalize({lab: float(logits[t]) for lab, t in zip(labels, ids)}))
+        return out
+
+    def generate(
+        self,
+        prompts: Sequence[Prompt],
+        *,
+        labels: Sequence[str],
+        n: int = 1,
+        temperature: float = 0.0,
+        max_new_tokens: int = 256,
+    ) -> list[list[Generation]]:
+        families = self._label_families(labels)
+        out: list[list[Generation]] = []
+        for prompt in prompts:
+            tokens = self._prompt_tokens(prompt)
+            if not self._fits(tokens, 1):
+                out.append([Generation(text="") for _ in range(n)])
+                continue
+            budget = min(max_new_tokens, self.llm.n_ctx() - len(tokens))
+            out.append([self._sample(prompt, tokens, families, labels, temperature, budget) for _ in range(n)])
+        return out
+
+    def _sample(self, prompt: Prompt, tokens: list[int], families: dict[int, str], labels: Sequence[str],
+                temperature: float, budget: int) -> Generation:
+        logits = self._feed(tokens)
+        generated: list[int] = []
+        label_logits: list[dict[int, float]] = []
+        for step in range(budget):
+            token = self._pick(logits, temperature)
+            if self._is_stop(token):
+                break
+            generated.append(token)
+            label_logits.append({t: float(logits[t]) for t in families})
+            if step + 1 < budget:
+                logits = self._step(token)
+        text = self._decode(generated)
+        probs = self._generated_label_probs(generated, label_logits, families, labels)
+        if probs is None and RESULT_MARK in text.upper():
+            probs = self._forced_label_probs(prompt, text, labels)
+        return Generation(text=text, label_probs=probs)
+
+    def _label_families(self, labels: Sequence[str]) -> dict[int, str]:
+        """Every single-token spelling of each label ("4", " 4") -> label."""
+        found: dict[int, str] = {}
+        for lab in labels:
+            for text in (lab, " " + lab):
+                ids = self._encode(text)
+                if len(ids) == 1:
+                    found[ids[0]] = lab
+        return found
+
+    def _generated_label_probs(self, generated: list[int], label_logits: list[dict[int, float]],
+                               families: dict[int, str], labels: Sequence[str]) -> dict[str, float] | None:
+        """Distribution at the last generated label token that follows `[RESULT]` (same spelling family)."""
+        for pos in range(len(generated) - 1, -1, -1):
+            token = generated[pos]
+            if token in families and ends_with_result_mark(self._decode(generated[:pos])):
+                spaced = self._decode([token]).startswith(" ")
+                chosen = {lab: t for t, lab in families.items() if self._decode([t]).startswith(" ") == spaced}
+                if len(chosen) != len(labels):
+                    return None
+                return normalize({lab: label_logits[pos][t] for lab, t in chosen.items()})
+        return None
+
+    def _forced_label_probs(self, prompt: Prompt, text: str, labels: Sequence[str]) -> dict[str, float] | None:
+        """Teacher-force prompt + text through the last `[RESULT]` + joiner; read the next-token logits."""
+        end = text.upper().rfind(RESULT_MARK) + len(RESULT_MARK)
+        joiner, ids = self._plan(RESULT_MARK, labels)
+        tokens = self._prompt_tokens(prompt, text[:end]) + joiner
+        if not self._fits(tokens):
+            return None
+        logits = self._feed(tokens)
+        return normalize({lab: float(logits[t]) for lab, t in zip(labels, ids)})
+
+    def close(self) -> None:
+        """Free the model now instead of at garbage collection."""
+        self.llm.close()
