@@ -66,6 +66,8 @@ def test_quick_build_end_to_end_then_cached(tmp_path, tiny_model_dir, capsys):
     report = (out / "report" / "results.md").read_text()
     for label in ("base", "feedback", "preference", "merged"):
         assert f"| {label} |" in report
+    assert report.count("train_files from judgesmith.json") == 3, "trained and merged models record their data"
+    assert "tiny.jsonl" in report
     assert (out / "report" / "report.html").stat().st_size > 10_000
     assert (out / "merge" / "config.json").is_file() and (out / "train-feedback" / "merged").is_dir()
     assert main(["build", str(recipe), "--quick", "--out", str(out)]) == 0

@@ -6,6 +6,7 @@ model is used) or anything `judgesmith.models.resolve_model_dir` accepts.
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 from dataclasses import dataclass
@@ -111,6 +112,21 @@ def judge_check(out_dir: Path) -> Any:
     return verdict
 
 
+def write_provenance(recipe: MergeRecipe, out_dir: Path) -> None:
+    """`judgesmith.json`: the merge method and every input's training files (for the bench report)."""
+    files: list[str] = []
+    inputs = []
+    for m in recipe.models:
+        folder = Path(resolve_input(m.model))
+        record = next((json.loads(p.read_text(encoding="utf-8")) for p in (folder / "judgesmith.json",
+                       folder.parent / "judgesmith.json") if p.is_file()), {})
+        files += [f for f in record.get("train_files", []) if f not in files]
+        inputs.append({"model": m.model, "weight": m.weight, "kind": record.get("kind")})
+    data = {"method": recipe.method, "base_model": recipe.base_model, "use_base": recipe.use_base,
+            "inputs": inputs, "train_files": files}
+    (out_dir / "judgesmith.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
+
+
 def merge(recipe: MergeRecipe, out: Optional[Path] = None) -> MergeResult:
     """Check the inputs, merge with mergekit, copy tokenizer + chat template, verify it judges."""
     out_dir = Path(out or recipe.output_dir)
@@ -118,4 +134,5 @@ def merge(recipe: MergeRecipe, out: Optional[Path] = None) -> MergeResult:
     log.info("merging with mergekit (%s) into %s", recipe.method, out_dir)
     run_mergekit(config, out_dir, recipe.seed)
     copy_tokenizer(resolve_input(recipe.models[0].model), out_dir)
+    write_provenance(recipe, out_dir)
     return MergeResult(out_dir, config, judge_check(out_dir) if recipe.verify else None)
