@@ -1,12 +1,9 @@
 #!/usr/bin/env bash
-# The main job on a fresh machine (CPU, embedded defaults, offline).
-# Judges 20 Vicuna items with the embedded base Gemma 3 270M in score mode and
-# prints gold vs predicted scores and their correlation.
+# The main job on a fresh machine (CPU, embedded defaults, offline): build your judge.
+# data -> feedback judge -> preference judge -> NuSLERP merge -> bench of base, feedback,
+# preference and merged side by side -> TrustJudge consistency -> report.
+# About 25 minutes on 2 cores (plus a one-time ~3-minute model conversion); rerun to resume.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
-DATA=${JUDGESMITH_DATA:-../shared/data}
-mkdir -p runs
-.venv/bin/judgesmith judge absolute --format prometheus-absolute \
-  --input "$DATA/prometheus/vicuna_eval.json" --limit 20 --mode score \
-  --model gemma-3-270m --output runs/vicuna20-base.jsonl
+.venv/bin/judgesmith build recipes/gemma3-270m-cpu.yaml --out runs/gemma3-270m-cpu
