@@ -49,7 +49,9 @@ def _train_recipe(path: Path, recipe: BuildRecipe, quick: bool, limit: int | Non
     if quick:
         q = recipe.quick
         data.update(max_train_examples=q.train_examples, max_eval_examples=q.eval_examples)
-        training.update(max_steps=q.max_steps, max_length=q.max_length, save_steps=1, logging_steps=1)
+        training.update(max_steps=q.max_steps, save_steps=1, logging_steps=1)
+        if q.max_length:
+            training["max_length"] = q.max_length
     kind = train.data.kind or ("absolute" if "feedback" in path.name else "pairwise")
     data.update(build_dir=Path("<data>"), kind=kind)
     return train.model_copy(update={

@@ -46,7 +46,7 @@ class QuickSpec(_Strict):
     train_examples: int = Field(4, ge=1)
     eval_examples: int = Field(2, ge=1)
     max_steps: int = Field(2, ge=1)
-    max_length: int = Field(768, ge=64)
+    max_length: Optional[int] = Field(None, ge=64)  # None: keep each stage recipe's max_length
     bench_limit: int = Field(3, ge=1)
     resamples: int = Field(50, ge=10)
 
