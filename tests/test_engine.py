@@ -40,9 +40,9 @@ def test_score_mode_gives_distributions(request, fixture):
 
 def test_score_mode_batching_does_not_change_results(tiny_backend):
     items = absolute_items(4)
-    one = Judge(tiny_backend, mode="score", batch_size=1).grade_absolute(items)
-    tiny_backend.batch_size = 4
-    many = Judge(tiny_backend, mode="score", batch_size=4).grade_absolute(items)
+    one = Judge(tiny_backend, mode="score", batch_size=1).grade_absolute(items)  # one prompt per forward
+    assert tiny_backend.batch_size == 4
+    many = Judge(tiny_backend, mode="score", batch_size=4).grade_absolute(items)  # 4 prompts, left-padded
     for a, b in zip(one, many):
         assert a.id == b.id
         for k in a.probabilities:

@@ -42,6 +42,7 @@ class HFBackend:
         if tokenizer.pad_token_id is None:
             tokenizer.pad_token = tokenizer.eos_token
         self._plans: dict[tuple[str, tuple[str, ...]], tuple[list[int], list[int]]] = {}
+        self._stops: list[int] | None = None
 
     @classmethod
     def from_name(cls, name: str, batch_size: int = 8, threads: int | None = None, **kw: Any) -> "HFBackend":
@@ -129,11 +130,15 @@ class HFBackend:
         return out
 
     def _stop_ids(self) -> list[int]:
-        """EOS plus end-of-turn tokens: chat models end their answer with those."""
+        """EOS plus end-of-turn tokens: chat models end their answer with those (computed once:
+        `get_vocab()` builds a 262k-entry dict for Gemma, too slow for every generated sequence)."""
+        if self._stops is not None:
+            return self._stops
         ids = [self.tokenizer.eos_token_id]
         vocab = self.tokenizer.get_vocab()
         ids += [vocab[t] for t in ("<end_of_turn>", "<|im_end|>", "<|eot_id|>") if t in vocab]
-        return sorted({i for i in ids if i is not None})
+        self._stops = sorted({i for i in ids if i is not None})
+        return self._stops
 
     def _label_probs(self, row: Any, token: int, families: dict[int, str],
                      labels: Sequence[str]) -> dict[str, float] | None:
