@@ -73,3 +73,18 @@ def test_quick_build_end_to_end_then_cached(tmp_path, tiny_model_dir, capsys):
     assert main(["build", str(recipe), "--quick", "--out", str(out)]) == 0
     second = capsys.readouterr().out
     assert second.count("cached") == 7 and " done (" not in second
+
+
+def test_bench_models_choose_which_models_are_judged(tmp_path, capsys):
+    raw = yaml.safe_load((ROOT / "recipes" / "gemma3-270m-cpu.yaml").read_text())
+    raw["bench"]["models"] = ["base", "merged"]
+    for key in ("data", "merge"):
+        raw[key] = str(ROOT / "recipes" / raw[key])
+    raw["train"] = {k: str(ROOT / "recipes" / v) for k, v in raw["train"].items()}
+    path = tmp_path / "two.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    assert main(["build", str(path), "--dry-run"]) == 0
+    assert "models base, merged" in capsys.readouterr().out
+    raw["bench"]["models"] = ["base", "judge"]
+    path.write_text(yaml.safe_dump(raw))
+    assert main(["build", str(path), "--dry-run"]) == 2

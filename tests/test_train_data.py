@@ -120,3 +120,19 @@ def test_manifest_is_found_beside_or_above_the_data(tmp_path):
     assert find_manifest(train) is None
     (tmp_path / "build" / "manifest.json").write_text("{}", encoding="utf-8")
     assert find_manifest(train) == tmp_path / "build" / "manifest.json"
+
+
+def test_token_budget_bounds_the_selected_tokens(tiny_model_dir):
+    from transformers import AutoTokenizer
+
+    from judgesmith.train.data import token_length
+
+    tok = AutoTokenizer.from_pretrained(tiny_model_dir)
+    rows = sft_rows(6)
+    every = fit_length(rows, tok, 10_000, None, seed=0, name="t")
+    lengths = [token_length(tok, r) for r in every]
+    budget = sum(lengths[:3])  # the seeded order's first three examples fit exactly
+    kept = fit_length(rows, tok, 10_000, None, seed=0, name="t", max_tokens=budget)
+    assert kept == every[:3]
+    short = fit_length(rows, tok, 10_000, None, seed=0, name="t", max_tokens=budget - 1)
+    assert short == every[:2] and sum(lengths[:2]) <= budget - 1

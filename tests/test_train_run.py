@@ -6,6 +6,7 @@ import json
 import math
 from pathlib import Path
 
+import pytest
 import torch
 from safetensors.torch import load_file
 from test_train_data import sft_rows, write_jsonl
@@ -86,6 +87,9 @@ def test_outputs_card_and_resume_from_checkpoint(tiny_model_dir, tmp_path):
     assert "optimizer steps: 4" in card and "checkpoint-2" in card
     assert sha256(build / "absolute" / "train.jsonl") in card and sha256(build / "manifest.json") in card
     assert "trl " in card and "peft " in card
+    record = json.loads((merged / "judgesmith.json").read_text(encoding="utf-8"))
+    assert record["tokens_seen"] == second.tokens_seen and second.tokens_seen > 0
+    assert record["tokens_per_second"] == pytest.approx(second.tokens_seen / second.train_seconds)
 
     item = AbsoluteItem(id="t", instruction="What is the capital of France?", response="Paris.",
                         rubric=preset("helpfulness"))

@@ -110,10 +110,9 @@ def _merge_stage(p: Plan):
 def _models(p: Plan, ctx: Context) -> list[Any]:
     from judgesmith.bench.models import ModelSpec
 
-    return [ModelSpec("base", p.recipe.base_model),
-            ModelSpec("feedback", str(ctx.dirs["train-feedback"] / "merged")),
-            ModelSpec("preference", str(ctx.dirs["train-preference"] / "merged")),
-            ModelSpec("merged", str(ctx.dirs["merge"]))]
+    every = {"base": p.recipe.base_model, "feedback": str(ctx.dirs["train-feedback"] / "merged"),
+             "preference": str(ctx.dirs["train-preference"] / "merged"), "merged": str(ctx.dirs["merge"])}
+    return [ModelSpec(label, every[label]) for label in MODEL_LABELS if label in p.recipe.bench.models]
 
 
 def _bench_setup(p: Plan) -> tuple[Any, Any, Any, int | None, int]:
@@ -204,6 +203,6 @@ def describe(p: Plan) -> str:
              f"  merge       {p.merge.method} weights {[m.weight for m in p.merge.models]}, "
              f"base {'used' if p.merge.use_base else 'not used'}",
              f"  bench       suite {r.bench.suite}, mode {r.bench.mode}, protocol {r.bench.protocol}, "
-             f"backend {r.bench.backend}, models {', '.join(MODEL_LABELS)}",
+             f"backend {r.bench.backend}, models {', '.join(r.bench.models)}",
              f"  consistency {'yes' if r.bench.consistency else 'no'}"]
     return "\n".join(lines)

@@ -38,6 +38,10 @@ class BenchSpec(_Strict):
     batch_size: int = Field(8, ge=1)
     resamples: int = Field(1000, ge=10)
     consistency: bool = True
+    # Which models the bench judges: the paired comparison that matters is merged vs base; the two
+    # specialists cost as much bench time again each on a CPU.
+    models: list[Literal["base", "feedback", "preference", "merged"]] = Field(
+        default_factory=lambda: ["base", "feedback", "preference", "merged"], min_length=1)
 
 
 class QuickSpec(_Strict):

@@ -76,38 +76,45 @@ def token_length(tokenizer: Any, row: dict[str, Any]) -> int:
 
 
 def fit_length(rows: list[dict[str, Any]], tokenizer: Any, max_length: int, limit: Optional[int],
-               seed: int, name: str, required: bool = True) -> list[dict[str, Any]]:
-    """Up to `limit` examples that fit in `max_length` tokens, in a seeded random order.
+               seed: int, name: str, required: bool = True, max_tokens: Optional[int] = None) -> list[dict[str, Any]]:
+    """Up to `limit` examples (and up to `max_tokens` tokens in all) that fit in `max_length`, seeded order.
 
-    Files may be grouped by source, so never just the head; rows are tokenized
-    only until `limit` are found, so large files stay cheap.
+    Files may be grouped by source, so never just the head; rows are tokenized only until the
+    example or token budget is spent, so large files stay cheap. The token budget is what CPU
+    training time is proportional to: the first example that would overrun it ends the selection.
     """
     order = list(range(len(rows)))
     random.Random(seed).shuffle(order)
-    kept, dropped = [], 0
+    kept, dropped, tokens = [], 0, 0
     for i in order:
         if limit is not None and len(kept) >= limit:
             break
-        if token_length(tokenizer, rows[i]) <= max_length:
-            kept.append(rows[i])
-        else:
+        n = token_length(tokenizer, rows[i])
+        if n > max_length:
             dropped += 1
+            continue
+        if max_tokens is not None and tokens + n > max_tokens:
+            break
+        kept.append(rows[i])
+        tokens += n
     if dropped:
         log.warning("%s: dropped %d example(s) longer than max_length=%d tokens", name, dropped, max_length)
+    if max_tokens is not None:
+        log.info("%s: %d examples, %d tokens (budget %d)", name, len(kept), tokens, max_tokens)
     if not kept and required:
         raise ValueError(f"{name}: no example fits in max_length={max_length} tokens; raise training.max_length")
     return kept
 
 
 def load_split(path: Path, tokenizer: Any, max_length: int, limit: Optional[int], seed: int,
-               required: bool = True) -> Any:
+               required: bool = True, max_tokens: Optional[int] = None) -> Any:
     """A `datasets.Dataset` of prompt/completion conversations that fit the length budget.
 
     An optional split (eval) where nothing fits gives None and a warning instead of an error.
     """
     from datasets import Dataset
 
-    rows = fit_length(read_sft_jsonl(path), tokenizer, max_length, limit, seed, path.name, required)
+    rows = fit_length(read_sft_jsonl(path), tokenizer, max_length, limit, seed, path.name, required, max_tokens)
     if not rows:
         log.warning("%s: no example fits in max_length=%d tokens; training without it", path, max_length)
         return None

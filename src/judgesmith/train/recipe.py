@@ -29,6 +29,8 @@ class DataSpec(_Strict):
     kind: Optional[Literal["absolute", "pairwise"]] = None
     max_train_examples: Optional[int] = Field(None, ge=1)
     max_eval_examples: Optional[int] = Field(None, ge=1)
+    # The CPU budget is tokens: stop adding examples once their prompt+completion tokens reach this.
+    max_train_tokens: Optional[int] = Field(None, ge=16)
 
     @model_validator(mode="after")
     def _one_source(self) -> "DataSpec":

@@ -33,6 +33,14 @@ class TrainResult:
     train_loss: Optional[float]
     eval_loss: Optional[float]
     resumed_from: Optional[str]
+    tokens_seen: Optional[int] = None       # prompt + completion tokens this run trained on
+    train_seconds: Optional[float] = None   # wall time of this run's training loop
+
+    @property
+    def tokens_per_second(self) -> Optional[float]:
+        if not self.tokens_seen or not self.train_seconds:
+            return None
+        return self.tokens_seen / self.train_seconds
 
 
 def latest_checkpoint(folder: Path) -> Optional[Path]:
@@ -123,7 +131,8 @@ def build_trainer(recipe: TrainRecipe, out: Path) -> tuple[Any, str]:
     source = resolve_model_dir(recipe.base_model)
     dtype = runtime_dtype(t.dtype)
     tokenizer = _load_tokenizer(source)
-    train_ds = load_split(recipe.data.train_file(), tokenizer, t.max_length, recipe.data.max_train_examples, t.seed)
+    train_ds = load_split(recipe.data.train_file(), tokenizer, t.max_length, recipe.data.max_train_examples, t.seed,
+                          max_tokens=recipe.data.max_train_tokens)
     eval_file = recipe.data.eval_file()
     eval_ds = None
     if eval_file is not None:
@@ -154,8 +163,12 @@ def train(recipe: TrainRecipe, out: Optional[Path] = None, max_steps: Optional[i
     adapter_dir = out / "adapter"
     trainer.save_model(str(adapter_dir))
     trainer.accelerator.wait_for_everyone()
+    tokens = getattr(trainer, "_total_train_tokens", None)
     summary = TrainResult(out, adapter_dir, None, trainer.state.global_step, _last_train_loss(trainer, result),
-                          eval_loss, str(resume) if resume else None)
+                          eval_loss, str(resume) if resume else None, int(tokens) if tokens else None,
+                          float(result.metrics.get("train_runtime", 0.0)) or None)
+    log.info("trained on %s tokens in %.0f s (%s tokens/s)", summary.tokens_seen, summary.train_seconds or 0,
+             f"{summary.tokens_per_second:.0f}" if summary.tokens_per_second else "n/a")
     if trainer.accelerator.is_main_process:
         summary = _finish(recipe, trainer, source, summary)
     trainer.accelerator.wait_for_everyone()
@@ -186,6 +199,8 @@ def _finish(recipe: TrainRecipe, trainer: Any, source: str, summary: TrainResult
     facts = {"base model": f"`{recipe.base_model}` (`{source}`)",
              "optimizer steps": summary.global_step, "train examples": len(trainer.train_dataset),
              "final train loss": summary.train_loss, "final eval loss": summary.eval_loss,
+             "tokens seen (this run)": summary.tokens_seen, "training seconds (this run)": summary.train_seconds,
+             "tokens/s": round(summary.tokens_per_second, 1) if summary.tokens_per_second else None,
              "resumed from": summary.resumed_from or "no"}
     card = render_card(yaml.safe_dump(recipe.model_dump(mode="json"), sort_keys=False), recipe.base_model,
                        {"train": train_file, "eval": recipe.data.eval_file()}, find_manifest(train_file), facts)
@@ -208,4 +223,6 @@ def training_record(recipe: TrainRecipe, train_file: Path, manifest: Optional[Pa
         except (OSError, ValueError, KeyError, TypeError):
             log.warning("could not read the data manifest %s; recording the SFT file instead", manifest)
     return {"base_model": recipe.base_model, "kind": recipe.data.kind, "train_files": files,
-            "steps": summary.global_step, "train_loss": summary.train_loss, "eval_loss": summary.eval_loss}
+            "steps": summary.global_step, "train_loss": summary.train_loss, "eval_loss": summary.eval_loss,
+            "tokens_seen": summary.tokens_seen, "train_seconds": summary.train_seconds,
+            "tokens_per_second": summary.tokens_per_second}
