@@ -106,3 +106,22 @@ def test_cpu_config_turns_off_the_slow_trl_defaults(tiny_model_dir, tmp_path):
     assert cfg.prediction_loss_only and cfg.eval_strategy == "no" and cfg.report_to in ([], "none", ["none"])
     assert cfg.train_sampling_strategy == "group_by_length" and cfg.completion_only_loss
     assert cfg.output_dir == str(tmp_path / "checkpoints") and cfg.max_steps == 3
+
+
+def test_cli_data_dir_and_token_budget_override_the_recipe(tiny_model_dir, tmp_path, capsys):
+    import yaml
+
+    from judgesmith.cli import main
+
+    build = tmp_path / "mybuild"
+    write_jsonl(build / "absolute" / "train.jsonl", sft_rows(6))
+    recipe = make_recipe(tiny_model_dir, {"build_dir": str(tmp_path / "elsewhere"), "kind": "absolute"},
+                         tmp_path / "run", max_steps=1)
+    path = tmp_path / "recipe.yaml"
+    path.write_text(yaml.safe_dump(recipe.model_dump(mode="json")), encoding="utf-8")
+    assert main(["train", "--recipe", str(path)]) == 2, "the recipe's own build_dir does not exist"
+    assert main(["train", "--recipe", str(path), "--data-dir", str(tmp_path / "missing")]) == 2
+    assert main(["train", "--recipe", str(path), "--data-dir", str(build), "--max-train-tokens", "100000"]) == 0
+    assert "tokens seen" in capsys.readouterr().out
+    record = json.loads((tmp_path / "run" / "judgesmith.json").read_text(encoding="utf-8"))
+    assert record["train_files"] == [str(build / "absolute" / "train.jsonl")]

@@ -17,6 +17,10 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--recipe", required=True, help="training recipe YAML")
     p.add_argument("--out", default=None, help="output folder (default: the recipe's output_dir)")
     p.add_argument("--max-steps", type=int, default=None, help="stop after N optimizer steps (overrides the recipe)")
+    p.add_argument("--data-dir", default=None,
+                   help="a `judgesmith data build` output folder to train on (overrides the recipe's data.build_dir)")
+    p.add_argument("--max-train-tokens", type=int, default=None,
+                   help="token budget of the training examples (overrides the recipe's data.max_train_tokens)")
     return p
 
 
@@ -27,8 +31,23 @@ def run(args: argparse.Namespace) -> int:
     if args.max_steps is not None and args.max_steps < 1:
         raise ValueError(f"--max-steps must be >= 1, got {args.max_steps}")
     recipe = load_recipe(args.recipe)
+    data: dict = {}
+    if args.data_dir is not None:
+        if recipe.data.train is not None:
+            raise ValueError("--data-dir replaces data.build_dir, but this recipe names data.train files")
+        if not Path(args.data_dir).is_dir():
+            raise FileNotFoundError(f"--data-dir {args.data_dir} is not a folder; run `judgesmith data build` first")
+        data["build_dir"] = Path(args.data_dir)
+    if args.max_train_tokens is not None:
+        if args.max_train_tokens < 16:
+            raise ValueError(f"--max-train-tokens must be >= 16, got {args.max_train_tokens}")
+        data["max_train_tokens"] = args.max_train_tokens
+    if data:
+        recipe = recipe.model_copy(update={"data": recipe.data.model_copy(update=data)})
     result = train(recipe, Path(args.out) if args.out else None, args.max_steps)
     print(f"steps: {result.global_step}  train loss: {result.train_loss}  eval loss: {result.eval_loss}")
+    speed = f"{result.tokens_per_second:.0f} tokens/s" if result.tokens_per_second else "n/a"
+    print(f"tokens seen: {result.tokens_seen}  in {result.train_seconds or 0:.0f} s ({speed})")
     print(f"adapter: {result.adapter_dir}")
     if result.merged_dir is not None:
         print(f"merged model: {result.merged_dir}")
