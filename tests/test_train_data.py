@@ -136,3 +136,19 @@ def test_token_budget_bounds_the_selected_tokens(tiny_model_dir):
     assert kept == every[:3]
     short = fit_length(rows, tok, 10_000, None, seed=0, name="t", max_tokens=budget - 1)
     assert short == every[:2] and sum(lengths[:2]) <= budget - 1
+
+
+def test_a_pair_and_its_swapped_copy_are_selected_together(tiny_model_dir):
+    from transformers import AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(tiny_model_dir)
+    rows = []
+    for i, row in enumerate(sft_rows(8)):
+        rows.append({**row, "id": f"p{i // 2}" + ("#swap" if i % 2 else "")})
+    for seed in range(5):
+        kept = fit_length(rows, tok, 10_000, 4, seed=seed, name="t")
+        ids = [r["id"] for r in kept]
+        assert len(ids) == 4
+        assert sorted(i.removesuffix("#swap") for i in ids) == sorted(2 * sorted({i.removesuffix("#swap") for i in ids}))
+    orders = {tuple(r["id"] for r in fit_length(rows, tok, 10_000, 2, seed=s, name="t")) for s in range(6)}
+    assert len(orders) > 1, "the seed changes which pairs are chosen"

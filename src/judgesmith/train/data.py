@@ -42,7 +42,7 @@ def row_error(row: Any) -> Optional[str]:
 
 
 def read_sft_jsonl(path: str | Path) -> list[dict[str, Any]]:
-    """Rows of an SFT JSONL file as `{"prompt", "completion"}` dicts; bad lines are logged and skipped."""
+    """Rows of an SFT JSONL file as `{"prompt", "completion"[, "id"]}` dicts; bad lines are logged and skipped."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"training data {path} not found; run `judgesmith data build` or fix the recipe")
@@ -61,7 +61,10 @@ def read_sft_jsonl(path: str | Path) -> list[dict[str, Any]]:
                 bad += 1
                 log.warning("%s line %d: %s; skipped", path.name, lineno, problem)
                 continue
-            rows.append({"prompt": row["prompt"], "completion": row["completion"]})
+            kept = {"prompt": row["prompt"], "completion": row["completion"]}
+            if isinstance(row.get("id"), str):
+                kept["id"] = row["id"]
+            rows.append(kept)
     if bad:
         log.warning("%s: skipped %d bad line(s), kept %d", path, bad, len(rows))
     if not rows:
@@ -75,6 +78,21 @@ def token_length(tokenizer: Any, row: dict[str, Any]) -> int:
     return len(ids["input_ids"])
 
 
+SWAP_SUFFIX = "#swap"
+
+
+def _groups(rows: list[dict[str, Any]], seed: int) -> list[list[int]]:
+    """Row indices grouped so a pair and its swapped copy (`<id>#swap`) are chosen together, seeded order."""
+    by_key: dict[Any, list[int]] = {}
+    for i, row in enumerate(rows):
+        rid = row.get("id")
+        key = rid[: -len(SWAP_SUFFIX)] if isinstance(rid, str) and rid.endswith(SWAP_SUFFIX) else (rid or i)
+        by_key.setdefault(key, []).append(i)
+    groups = list(by_key.values())
+    random.Random(seed).shuffle(groups)
+    return groups
+
+
 def fit_length(rows: list[dict[str, Any]], tokenizer: Any, max_length: int, limit: Optional[int],
                seed: int, name: str, required: bool = True, max_tokens: Optional[int] = None) -> list[dict[str, Any]]:
     """Up to `limit` examples (and up to `max_tokens` tokens in all) that fit in `max_length`, seeded order.
@@ -82,21 +100,25 @@ def fit_length(rows: list[dict[str, Any]], tokenizer: Any, max_length: int, limi
     Files may be grouped by source, so never just the head; rows are tokenized only until the
     example or token budget is spent, so large files stay cheap. The token budget is what CPU
     training time is proportional to: the first example that would overrun it ends the selection.
+    Swap-augmented pairs stay together: both orders of a pair are what teaches position invariance.
     """
-    order = list(range(len(rows)))
-    random.Random(seed).shuffle(order)
     kept, dropped, tokens = [], 0, 0
-    for i in order:
+    for group in _groups(rows, seed):
+        lengths = [token_length(tokenizer, rows[i]) for i in group]
+        fits = [i for i, n in zip(group, lengths) if n <= max_length]
+        dropped += len(group) - len(fits)
+        cost = sum(n for n in lengths if n <= max_length)
+        if not fits:
+            continue
+        if max_tokens is not None and tokens + cost > max_tokens:
+            break
+        if limit is not None and len(kept) + len(fits) > limit:
+            kept.extend(rows[i] for i in fits[: limit - len(kept)])
+            break
+        kept.extend(rows[i] for i in fits)
+        tokens += cost
         if limit is not None and len(kept) >= limit:
             break
-        n = token_length(tokenizer, rows[i])
-        if n > max_length:
-            dropped += 1
-            continue
-        if max_tokens is not None and tokens + n > max_tokens:
-            break
-        kept.append(rows[i])
-        tokens += n
     if dropped:
         log.warning("%s: dropped %d example(s) longer than max_length=%d tokens", name, dropped, max_length)
     if max_tokens is not None:
@@ -119,7 +141,7 @@ def load_split(path: Path, tokenizer: Any, max_length: int, limit: Optional[int]
         log.warning("%s: no example fits in max_length=%d tokens; training without it", path, max_length)
         return None
     log.info("%s: %d examples", path, len(rows))
-    return Dataset.from_list(rows)
+    return Dataset.from_list([{"prompt": r["prompt"], "completion": r["completion"]} for r in rows])
 
 
 def find_manifest(train_file: Path) -> Optional[Path]:
