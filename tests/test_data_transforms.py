@@ -212,3 +212,31 @@ def test_stats_on_a_build_folder(tmp_path, capsys):
     assert main(["data", "stats", str(tmp_path / "out")]) == 0
     out = capsys.readouterr().out
     assert "arena_bench_pairs" in out and "p90" in out
+
+
+def test_source_sample_is_seeded(tmp_path):
+    from judgesmith.data.build import build
+    from judgesmith.data.recipe import load_recipe
+
+    path = _recipe(tmp_path)
+    path.write_text(path.read_text().replace("{name: alpaca_eval}", "{name: alpaca_eval, sample: 10}"))
+    picked = []
+    for seed in (2, 3):
+        path.write_text(path.read_text().replace(f"seed: {seed - 1}\n", f"seed: {seed}\n"))
+        manifest = build(load_recipe(path), tmp_path / f"out{seed}")
+        (entry,) = [s for s in manifest["sources"] if s["name"] == "alpaca_eval"]
+        assert (entry["pairwise"], entry["sampled_from"]) == (10, 30)
+        records = _read(tmp_path / f"out{seed}", "train") + _read(tmp_path / f"out{seed}", "eval")
+        picked.append({r["id"].split("#")[0] for r in records if r["source"] == "alpaca_eval"})
+        assert len(picked[-1]) == 10
+    assert picked[0] != picked[1]
+
+
+def test_full_recipe_is_valid():
+    from judgesmith.data.recipe import load_recipe
+
+    recipe = load_recipe(Path(__file__).resolve().parents[1] / "recipes" / "data-full.yaml")
+    assert [s.name for s in recipe.sources if s.enabled] == ["mt_bench", "autoj_critiques", "arena_bench",
+                                                             "alpaca_eval", "reward_bench", "hh_rlhf"]
+    assert recipe.pairs.swap_augment and {"vicuna", "autoj_pairwise", "llmbar_natural", "pandalm"} <= set(
+        recipe.decontamination.drop)

@@ -170,9 +170,12 @@ def build(recipe: Recipe, out: str | Path, strict: bool = False, base: Path | No
     sources, absolute, pairwise, train_files = [], [], [], set()
     for spec in specs.values():
         result, path = load_spec(spec, data_root, base, recipe.seed, strict, spec.limit)
+        loaded = result.count
+        if spec.sample is not None:
+            result = _sampled(result, spec.sample, recipe.seed)
         log.info("%s: %d absolute, %d pairwise, %d skipped", spec.name, len(result.absolute),
                  len(result.pairwise), len(result.skipped))
-        sources.append(_source_entry(spec, result, path))
+        sources.append(_source_entry(spec, result, path) | ({"sampled_from": loaded} if spec.sample else {}))
         train_files.add(str(path))
         absolute += [_renamed(e, spec.name) for e in result.absolute]
         pairwise += [_renamed(e, spec.name) for e in result.pairwise]
@@ -206,6 +209,19 @@ def _transforms_note(recipe: Recipe) -> dict[str, str]:
                        "(both splits)" if max_words else "off",
             "label_only_share": f"absolute {recipe.completions.share('absolute')}, "
                                 f"pairwise {recipe.completions.share('pairwise')} of feedback-bearing records"}
+
+
+def _sampled(result: LoadResult, n: int, seed: int) -> LoadResult:
+    """A seeded random `n` of a source's examples (all of them when it has fewer), in their file order."""
+    import random
+
+    rows = result.absolute + result.pairwise
+    if n >= len(rows):
+        return result
+    keep = set(random.Random(f"{seed}:{result.source}").sample(range(len(rows)), n))
+    picked = [ex for i, ex in enumerate(rows) if i in keep]
+    return LoadResult(result.source, [e for e in picked if isinstance(e, AbsoluteExample)],
+                      [e for e in picked if isinstance(e, PairwiseExample)], result.skipped)
 
 
 def _renamed(ex: Any, name: str) -> Any:

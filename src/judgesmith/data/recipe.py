@@ -47,7 +47,8 @@ class SourceSpec(_Strict):
     pairs_from_absolute: bool = False
     pairs_margin: float | None = Field(default=None, gt=0)  # overrides `pairs.margin` for this source
     pairs_max_per_question: int | None = Field(default=None, ge=1)  # seeded sample of a question's pairs
-    limit: int | None = Field(default=None, ge=1)
+    limit: int | None = Field(default=None, ge=1)  # the first N rows of the file
+    sample: int | None = Field(default=None, ge=1)  # a seeded random sample of N of the loaded examples
 
     @model_validator(mode="after")
     def _known(self) -> "SourceSpec":
