@@ -59,7 +59,7 @@ def strip_rating(judgment: str) -> str:
 
 
 def _first_turn(rec: Any, key: str = "turns") -> str | None:
-    turns = rec.get(key)
+    turns = rec.get(key) if isinstance(rec, dict) else None
     return turns[0] if isinstance(turns, list) and turns and isinstance(turns[0], str) else None
 
 
