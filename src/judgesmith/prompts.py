@@ -111,8 +111,12 @@ def build_prompt(item: AbsoluteItem | PairwiseItem, system: bool = True) -> Prom
 
 
 def target_text(feedback: str, label: str, absolute: bool = True) -> str:
-    """The assistant turn a judge is trained to write: `Feedback: ... [RESULT] N` or `... [RESULT] A`."""
-    feedback = feedback.strip()
+    """The assistant turn a judge is trained to write: `Feedback: ... [RESULT] N` or `... [RESULT] A`.
+
+    Without feedback it is the label alone, `Feedback: [RESULT] 4` / `[RESULT] A`: exactly the text
+    score mode forces (`JudgeConfig.absolute_prefix` / `pairwise_prefix`, a space, the label).
+    """
+    feedback = (feedback or "").strip()
     if absolute and not feedback.startswith("Feedback:"):
-        feedback = "Feedback: " + feedback
-    return f"{feedback} [RESULT] {label}"
+        feedback = f"Feedback: {feedback}".strip()
+    return f"{feedback} [RESULT] {label}" if feedback else f"[RESULT] {label}"

@@ -53,6 +53,23 @@ PRESETS: dict[str, Rubric] = {
         score4_description="The reasoning is strong and resolves the problem, with minor gaps or slips.",
         score5_description="The reasoning is rigorous, coherent and complete.",
     ),
+    # MT-Bench single-answer grading (Zheng et al. 2023), the criteria GPT-4 graded arena-bench v1 on;
+    # with a reference answer the answer's correctness against it comes first.
+    "mt_bench_single": Rubric(
+        criteria="Considering helpfulness, relevance, accuracy, depth, creativity and level of detail, and "
+                 "correctness when compared with the reference answer, how good is the response to the user's "
+                 "question?",
+        score1_description="The response is wrong, off-topic or unhelpful: it contradicts the reference answer "
+                           "on what matters or fails to address the question.",
+        score2_description="The response addresses the question but has major mistakes or omissions against the "
+                           "reference answer, so it helps little.",
+        score3_description="The response is partly correct and relevant, with noticeable errors, missing parts "
+                           "or shallow treatment.",
+        score4_description="The response is correct, relevant and helpful, with only minor errors or gaps in "
+                           "depth or detail.",
+        score5_description="The response is fully correct against the reference answer, relevant, helpful, and "
+                           "shows depth, appropriate creativity and the right level of detail.",
+    ),
 }
 
 DEFAULT_PRESET = "helpfulness"

@@ -18,8 +18,9 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     b.add_argument("--recipe", required=True, help="recipe YAML (see recipes/data-cpu.yaml)")
     b.add_argument("--out", required=True, help="output folder")
     b.add_argument("--strict", action="store_true", help="fail on the first bad input row instead of skipping it")
-    s = dsub.add_parser("stats", help="counts, labels and length percentiles of an SFT or items JSONL file")
-    s.add_argument("file")
+    s = dsub.add_parser("stats", help="counts, labels and length percentiles of an SFT or items JSONL file, "
+                                      "or the per-source mix of a `data build` folder")
+    s.add_argument("file", help="a JSONL file, or a `data build` output folder")
     s.add_argument("--tokenizer", default=None, help="model name/folder whose tokenizer counts tokens "
                                                     "(default: whitespace words)")
     c = dsub.add_parser("check", help="load data sources and report counts, labels and skipped rows")
@@ -42,6 +43,10 @@ def _print_build(manifest: dict) -> None:
         print(f"{split}: {info['absolute']} absolute, {info['pairwise']} pairwise "
               f"(labels {info['pairwise_labels']}), {info['questions']} questions, "
               f"{info['not_written']} not written {info['not_written_reasons'] or ''}")
+        extra = {k: info[k] for k in ("swap_copies", "swap_copies_label_only", "shortened") if info.get(k)}
+        print(f"  label-only records {info['label_only']}" + (f"; {extra}" if extra else ""))
+        for source, kinds in info["by_source"].items():
+            print(f"  {source:<22}" + ", ".join(f"{n} {kind}" for kind, n in kinds.items()))
 
 
 def _run_build(args: argparse.Namespace) -> int:
@@ -56,9 +61,12 @@ def _run_build(args: argparse.Namespace) -> int:
 
 
 def _run_stats(args: argparse.Namespace) -> int:
-    from judgesmith.data.stats import file_stats, format_stats
+    from judgesmith.data.stats import file_stats, folder_stats, format_folder_stats, format_stats
 
-    print(format_stats(file_stats(args.file, tokenizer=args.tokenizer)))
+    if Path(args.file).is_dir():
+        print(format_folder_stats(folder_stats(args.file, tokenizer=args.tokenizer)))
+    else:
+        print(format_stats(file_stats(args.file, tokenizer=args.tokenizer)))
     return 0
 
 

@@ -21,6 +21,7 @@ from judgesmith.data.schema import AbsoluteExample, LoadResult, PairwiseExample,
 from judgesmith.data.sft import to_records
 from judgesmith.data.sources import DATASETS, SOURCES
 from judgesmith.data.split import split_by_question
+from judgesmith.data.transforms import apply_label_only_share, is_label_only, label_of, shorten, swap_augment
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,12 @@ KNOWN_BENCHMARKS = ("vicuna", "mt_bench", "autoj_pairwise", "llmbar_natural", "l
 
 
 def sha256(path: Path) -> str | None:
+    """A file's SHA-256; for a folder source, the SHA-256 of its files' relative paths and hashes."""
+    if path.is_dir():
+        digest = hashlib.sha256()
+        for file in sorted(p for p in path.rglob("*") if p.is_file()):
+            digest.update(f"{file.relative_to(path).as_posix()}\t{sha256(file)}\n".encode())
+        return digest.hexdigest()
     if not path.is_file():
         return None
     digest = hashlib.sha256()
@@ -107,17 +114,43 @@ def _benchmarks(recipe: Recipe, data_root: Path | None, base: Path | None, train
     return out, drop & set(out), files
 
 
-def _split_sets(recipe: Recipe, specs: dict[str, SourceSpec], absolute: list[AbsoluteExample],
-                pairwise: list[PairwiseExample]) -> tuple[list[dict], list[dict], list[Skipped], int]:
-    """Records for one split: absolute rows, source pairwise rows and pairs derived inside the split."""
+def _derived(recipe: Recipe, specs: dict[str, SourceSpec], absolute: list[AbsoluteExample]
+             ) -> tuple[list[PairwiseExample], list[Skipped]]:
+    """Pairs derived from the absolute rows of sources that ask for them, each source with its own margin/cap."""
     pc = recipe.pairs
-    config = PairConfig(margin=pc.margin, mismatched=pc.mismatched, template=pc.template, seed=recipe.seed)
-    derived, pair_skips = pairs_from_absolute(
-        [e for e in absolute if specs[e.provenance.source].pairs_from_absolute], config)
+    groups: dict[tuple[float, int | None], list[AbsoluteExample]] = {}
+    for e in absolute:
+        spec = specs[e.provenance.source]
+        if spec.pairs_from_absolute:
+            key = (spec.pairs_margin or pc.margin, spec.pairs_max_per_question)
+            groups.setdefault(key, []).append(e)
+    derived: list[PairwiseExample] = []
+    skipped: list[Skipped] = []
+    for (margin, cap), rows in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0)):
+        config = PairConfig(margin=margin, mismatched=pc.mismatched, template=pc.template, seed=recipe.seed,
+                            max_per_question=cap)
+        made, skips = pairs_from_absolute(rows, config)
+        derived += made
+        skipped += skips
+    return derived, skipped
+
+
+def _split_sets(recipe: Recipe, specs: dict[str, SourceSpec], absolute: list[AbsoluteExample],
+                pairwise: list[PairwiseExample], split: str) -> tuple[list[dict], list[dict], list[Skipped], dict]:
+    """Records for one split: absolute rows, source pairwise rows and pairs derived inside the split,
+    then the recipe's transforms (swap augmentation on train only, shortening, label-only share)."""
+    derived, pair_skips = _derived(recipe, specs, absolute)
     abs_rows = [e for e in absolute if specs[e.provenance.source].absolute]
     pw_rows = [e for e in pairwise if specs[e.provenance.source].pairwise] + derived
+    info: dict[str, Any] = {"pairs_from_absolute": len(derived)}
+    if recipe.pairs.swap_augment and split == "train":
+        pw_rows, made, lost = swap_augment(pw_rows, recipe.pairs.template)
+        info |= {"swap_copies": made, "swap_copies_label_only": lost}
+    abs_rows, pw_rows, info["shortened"] = shorten(abs_rows, pw_rows, recipe.shorten.max_words)
     abs_recs, pw_recs, skipped = to_records(abs_rows, pw_rows, recipe.absolute.targets)
-    return abs_recs, pw_recs, pair_skips + skipped, len(derived)
+    info["made_label_only"] = {kind: apply_label_only_share(recs, recipe.completions.share(kind), recipe.seed)
+                               for kind, recs in (("absolute", abs_recs), ("pairwise", pw_recs))}
+    return abs_recs, pw_recs, pair_skips + skipped, info
 
 
 def _write(path: Path, records: list[dict]) -> None:
@@ -137,9 +170,12 @@ def build(recipe: Recipe, out: str | Path, strict: bool = False, base: Path | No
     sources, absolute, pairwise, train_files = [], [], [], set()
     for spec in specs.values():
         result, path = load_spec(spec, data_root, base, recipe.seed, strict, spec.limit)
+        loaded = result.count
+        if spec.sample is not None:
+            result = _sampled(result, spec.sample, recipe.seed)
         log.info("%s: %d absolute, %d pairwise, %d skipped", spec.name, len(result.absolute),
                  len(result.pairwise), len(result.skipped))
-        sources.append(_source_entry(spec, result, path))
+        sources.append(_source_entry(spec, result, path) | ({"sampled_from": loaded} if spec.sample else {}))
         train_files.add(str(path))
         absolute += [_renamed(e, spec.name) for e in result.absolute]
         pairwise += [_renamed(e, spec.name) for e in result.pairwise]
@@ -153,6 +189,39 @@ def build(recipe: Recipe, out: str | Path, strict: bool = False, base: Path | No
         absolute = [e for e in absolute if id(e) in kept_ids]
         pairwise = [e for e in pairwise if id(e) in kept_ids]
     return _finish(recipe, out, specs, absolute, pairwise, sources, report, bench_files)
+
+
+def _by_source(records: list[dict]) -> dict[str, dict[str, int]]:
+    """source -> {kind: records} of one split (derived pairs count under `<source>_pairs`)."""
+    out: dict[str, dict[str, int]] = {}
+    for rec in records:
+        row = out.setdefault(rec["source"], {})
+        row[rec["kind"]] = row.get(rec["kind"], 0) + 1
+    return dict(sorted(out.items()))
+
+
+def _transforms_note(recipe: Recipe) -> dict[str, str]:
+    """What the recipe's transforms did, in words, for the manifest reader."""
+    max_words = recipe.shorten.max_words
+    return {"swap_augment": "train split only: every decisive pair also written in the other order, label flipped"
+            if recipe.pairs.swap_augment else "off",
+            "shorten": f"judged responses over {max_words} words keep the first {max_words} + ' [...]' "
+                       "(both splits)" if max_words else "off",
+            "label_only_share": f"absolute {recipe.completions.share('absolute')}, "
+                                f"pairwise {recipe.completions.share('pairwise')} of feedback-bearing records"}
+
+
+def _sampled(result: LoadResult, n: int, seed: int) -> LoadResult:
+    """A seeded random `n` of a source's examples (all of them when it has fewer), in their file order."""
+    import random
+
+    rows = result.absolute + result.pairwise
+    if n >= len(rows):
+        return result
+    keep = set(random.Random(f"{seed}:{result.source}").sample(range(len(rows)), n))
+    picked = [ex for i, ex in enumerate(rows) if i in keep]
+    return LoadResult(result.source, [e for e in picked if isinstance(e, AbsoluteExample)],
+                      [e for e in picked if isinstance(e, PairwiseExample)], result.skipped)
 
 
 def _renamed(ex: Any, name: str) -> Any:
@@ -170,16 +239,20 @@ def _finish(recipe: Recipe, out: Path, specs: dict[str, SourceSpec], absolute: l
     for split, rows in (("train", train), ("eval", evals)):
         abs_rows = [e for e in rows if isinstance(e, AbsoluteExample)]
         pw_rows = [e for e in rows if isinstance(e, PairwiseExample)]
-        abs_recs, pw_recs, skipped, n_derived = _split_sets(recipe, specs, abs_rows, pw_rows)
+        abs_recs, pw_recs, skipped, info = _split_sets(recipe, specs, abs_rows, pw_rows, split)
         _write(out / "absolute" / f"{split}.jsonl", abs_recs)
         _write(out / "pairwise" / f"{split}.jsonl", pw_recs)
         splits[split] = {"questions": len({e.provenance.question_id for e in rows}), "absolute": len(abs_recs),
-                         "pairwise": len(pw_recs), "pairs_from_absolute": n_derived,
-                         "pairwise_labels": dict(Counter(r["completion"][0]["content"][-1] for r in pw_recs)),
+                         "pairwise": len(pw_recs), **info,
+                         "pairwise_labels": dict(Counter(label_of(r) for r in pw_recs)),
+                         "label_only": {k: sum(map(is_label_only, recs))
+                                        for k, recs in (("absolute", abs_recs), ("pairwise", pw_recs))},
+                         "by_source": _by_source(abs_recs + pw_recs),
                          "not_written": len(skipped), "not_written_reasons": _reasons(skipped)}
         log.info("%s: %d absolute, %d pairwise records (%d questions)", split, len(abs_recs), len(pw_recs),
                  splits[split]["questions"])
     manifest = {"recipe": recipe.model_dump(mode="json"), "seed": recipe.seed, "sources": sources,
+                "transforms": _transforms_note(recipe),
                 "benchmarks": bench_files, "decontamination": report.to_dict(), "splits": splits}
     out.mkdir(parents=True, exist_ok=True)
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -11,11 +11,14 @@ Responses of one question may carry different instruction texts (MT-Bench turn 2
 after each model's own turn 1). `mismatched="skip"` drops such pairs; `"transcript"` keeps
 the shared beginning of the two texts (up to the last `Assistant:` before they diverge) as
 the instruction and prefixes each response with the rest of its own dialogue.
+`max_per_question` keeps a seeded sample of each question's pairs (a question answered by 16
+models gives up to 120 pairs, which would swamp the rest of a mix).
 """
 
 from __future__ import annotations
 
 import os
+import random
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Literal, Sequence
@@ -33,6 +36,7 @@ class PairConfig:
     mismatched: Literal["skip", "transcript"] = "skip"
     template: str = DEFAULT_TEMPLATE
     seed: int = 0
+    max_per_question: int | None = None
 
 
 def _feedback(ex: AbsoluteExample) -> str | None:
@@ -67,6 +71,7 @@ def _candidates(examples: Sequence[AbsoluteExample], config: PairConfig
             by_q.setdefault(ex.provenance.question_id, []).append(ex)
     found, skipped = [], []
     for qid in sorted(by_q):
+        pairs: list = []
         for x, y in combinations(sorted(by_q[qid], key=lambda e: e.item.id), 2):
             if abs(x.gold_score - y.gold_score) < config.margin or x.gold_score == y.gold_score:
                 continue
@@ -81,8 +86,18 @@ def _candidates(examples: Sequence[AbsoluteExample], config: PairConfig
                 where = f"pair {win.item.id}/{lose.item.id}: {reason}"
                 skipped.append(Skipped(win.provenance.file, win.provenance.row, where))
             else:
-                found.append((win, lose, texts))
+                pairs.append((win, lose, texts))
+        found += _capped(pairs, config, qid)
     return found, skipped
+
+
+def _capped(pairs: list, config: PairConfig, qid: str) -> list:
+    """At most `max_per_question` of one question's pairs, a seeded sample in their original order."""
+    cap = config.max_per_question
+    if cap is None or len(pairs) <= cap:
+        return pairs
+    keep = sorted(random.Random(f"{config.seed}:{qid}").sample(range(len(pairs)), cap))
+    return [pairs[i] for i in keep]
 
 
 def pairs_from_absolute(examples: Sequence[AbsoluteExample], config: PairConfig = PairConfig()
@@ -99,8 +114,9 @@ def pairs_from_absolute(examples: Sequence[AbsoluteExample], config: PairConfig 
                             rubric=win.item.rubric, context=win.item.context,
                             reference_answer=win.item.reference_answer
                             if win.item.reference_answer == lose.item.reference_answer else None)
-        feedback = config.template.format(feedback_a=_feedback(a), feedback_b=_feedback(b), winner=label)
+        parts = (_feedback(a), _feedback(b))
+        feedback = config.template.format(feedback_a=parts[0], feedback_b=parts[1], winner=label)
         prov = Provenance(f"{win.provenance.source}_pairs", win.provenance.file, win.provenance.row,
                           win.provenance.question_id)
-        out.append(PairwiseExample(item, label, prov, gold_feedback=feedback))
+        out.append(PairwiseExample(item, label, prov, gold_feedback=feedback, feedback_parts=parts))
     return out, skipped

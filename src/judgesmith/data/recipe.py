@@ -10,7 +10,9 @@
         path: my.jsonl
         options: {kind: pairwise, labels: {"A>B": A, "B>A": B}}
     absolute: {targets: all}      # all three GPT-4 feedbacks, or `first`
-    pairs: {margin: 1.0, mismatched: transcript}
+    pairs: {margin: 1.0, mismatched: transcript, swap_augment: true}
+    completions: {label_only_share: 0.25}   # or {absolute: 0.5, pairwise: 0.25}
+    shorten: {max_words: 400}     # judged responses only; off (null) by default
     split: {eval_fraction: 0.1}
     decontamination:
       n: 13
@@ -43,7 +45,10 @@ class SourceSpec(_Strict):
     absolute: bool = True
     pairwise: bool = True
     pairs_from_absolute: bool = False
-    limit: int | None = Field(default=None, ge=1)
+    pairs_margin: float | None = Field(default=None, gt=0)  # overrides `pairs.margin` for this source
+    pairs_max_per_question: int | None = Field(default=None, ge=1)  # seeded sample of a question's pairs
+    limit: int | None = Field(default=None, ge=1)  # the first N rows of the file
+    sample: int | None = Field(default=None, ge=1)  # a seeded random sample of N of the loaded examples
 
     @model_validator(mode="after")
     def _known(self) -> "SourceSpec":
@@ -75,6 +80,31 @@ class PairsSpec(_Strict):
     margin: float = Field(default=1.0, gt=0)
     mismatched: Literal["skip", "transcript"] = "skip"
     template: str = DEFAULT_TEMPLATE
+    swap_augment: bool = False  # train split: every pair also in the other order, label flipped
+
+
+class CompletionsSpec(_Strict):
+    """How completions are written: `label_only_share` of the feedback-bearing records (a number for
+    both kinds, or `{absolute: x, pairwise: y}`) become label-only, the text score mode forces."""
+
+    label_only_share: float | dict[Literal["absolute", "pairwise"], float] = 0.0
+
+    @model_validator(mode="after")
+    def _shares(self) -> "CompletionsSpec":
+        for kind in ("absolute", "pairwise"):
+            if not 0 <= self.share(kind) <= 1:
+                raise ValueError(f"label_only_share for {kind} must be in [0, 1], got {self.share(kind)}")
+        return self
+
+    def share(self, kind: str) -> float:
+        value = self.label_only_share
+        return float(value.get(kind, 0.0)) if isinstance(value, dict) else float(value)
+
+
+class ShortenSpec(_Strict):
+    """Off by default: judged responses longer than `max_words` words keep their first `max_words` + " [...]"."""
+
+    max_words: int | None = Field(default=None, ge=1)
 
 
 class SplitSpec(_Strict):
@@ -95,6 +125,8 @@ class Recipe(_Strict):
     sources: list[SourceSpec] = Field(min_length=1)
     absolute: AbsoluteSpec = Field(default_factory=AbsoluteSpec)
     pairs: PairsSpec = Field(default_factory=PairsSpec)
+    completions: CompletionsSpec = Field(default_factory=CompletionsSpec)
+    shorten: ShortenSpec = Field(default_factory=ShortenSpec)
     split: SplitSpec = Field(default_factory=SplitSpec)
     decontamination: DecontamSpec = Field(default_factory=DecontamSpec)
 

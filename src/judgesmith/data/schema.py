@@ -37,12 +37,17 @@ class AbsoluteExample:
 
 @dataclass(frozen=True)
 class PairwiseExample:
-    """A pairwise item with its gold winner ("A", "B" or "tie")."""
+    """A pairwise item with its gold winner ("A", "B" or "tie").
+
+    `feedback_parts` holds the (A side, B side) texts a templated `gold_feedback` was rendered
+    from, so a copy with the sides exchanged can be rendered again (`data.swap`).
+    """
 
     item: PairwiseItem
     gold: Gold | None
     provenance: Provenance
     gold_feedback: str | None = None
+    feedback_parts: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)

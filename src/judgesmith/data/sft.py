@@ -2,6 +2,7 @@
 
 `{"id", "kind", "source", "question_id", "prompt": [system, user], "completion": [assistant]}`;
 the user turn is the Prometheus prompt, the completion `prompts.target_text(feedback, label)`.
+A pairwise example without feedback is written label-only (`[RESULT] A`), the text score mode forces.
 """
 
 from __future__ import annotations
@@ -29,10 +30,10 @@ def absolute_records(ex: AbsoluteExample, targets: Targets = "all") -> list[dict
 
 
 def pairwise_record(ex: PairwiseExample) -> dict | None:
-    """A record when the example has a decisive gold (A/B) and a feedback to train on."""
-    if ex.gold not in ("A", "B") or not (ex.gold_feedback and ex.gold_feedback.strip()):
+    """A record when the example has a decisive gold (A/B); label-only (`[RESULT] A`) when it has no feedback."""
+    if ex.gold not in ("A", "B"):
         return None
-    return _record(ex, ex.item.id, "pairwise", target_text(ex.gold_feedback, ex.gold, absolute=False))
+    return _record(ex, ex.item.id, "pairwise", target_text(ex.gold_feedback or "", ex.gold, absolute=False))
 
 
 def to_records(absolute: Sequence[AbsoluteExample], pairwise: Sequence[PairwiseExample],
@@ -52,8 +53,7 @@ def to_records(absolute: Sequence[AbsoluteExample], pairwise: Sequence[PairwiseE
     for ex in pairwise:
         rec = pairwise_record(ex)
         if rec is None:
-            why = "tie or no gold" if ex.gold not in ("A", "B") else "no gold feedback"
-            skipped.append(Skipped(ex.provenance.file, ex.provenance.row, f"{ex.item.id}: {why}"))
+            skipped.append(Skipped(ex.provenance.file, ex.provenance.row, f"{ex.item.id}: tie or no gold"))
         else:
             pair_out.append(rec)
     return abs_out, pair_out, skipped

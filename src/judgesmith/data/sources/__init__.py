@@ -13,17 +13,21 @@ from typing import Any, Callable
 
 from judgesmith.data.schema import LoadResult
 from judgesmith.data.sources import (
+    alpaca_eval,
+    arena_bench,
     autoj_critiques,
     autoj_pairwise,
     biggen,
     feedback_collection,
     generic,
+    hh_rlhf,
     llmbar,
     offsetbias,
     pandalm,
     preference_collection,
     prometheus_absolute,
     prometheus_hhh,
+    reward_bench,
 )
 
 Loader = Callable[..., LoadResult]
@@ -39,6 +43,10 @@ SOURCES: dict[str, Loader] = {
     "biggen": biggen.load,
     "feedback_collection": feedback_collection.load,
     "preference_collection": preference_collection.load,
+    "arena_bench": arena_bench.load,
+    "alpaca_eval": alpaca_eval.load,
+    "reward_bench": reward_bench.load,
+    "hh_rlhf": hh_rlhf.load,
     "generic": generic.load,
 }
 
@@ -55,6 +63,10 @@ DATASETS: dict[str, tuple[str, str]] = {
     "offsetbias": ("offsetbias", "offsetbias/evalbiasbench.json"),
     "autoj_critiques": ("autoj_critiques", "autoj/single_traindata.jsonl"),
     "biggen": ("biggen", "biggen/biggen_bench_instances.jsonl"),
+    "arena_bench": ("arena_bench", "arena_bench_v1"),
+    "alpaca_eval": ("alpaca_eval", "alpaca_eval/alpaca_eval_pairwise_subset.jsonl.gz"),
+    "reward_bench": ("reward_bench", "reward_bench/bon_pairwise.jsonl.gz"),
+    "hh_rlhf": ("hh_rlhf", "hh_rlhf/harmless-base_test.jsonl.gz"),
 }
 
 

@@ -6,8 +6,10 @@ same way (`Skipped(file, row, reason)`) or raised under `strict=True`, never dro
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
+import math
 import re
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
@@ -31,12 +33,17 @@ def text_qid(source: str, text: str) -> str:
 def read_rows(path: str | Path) -> Iterator[tuple[int, Any]]:
     """(row, record) of a JSON list or a JSONL file; a bad JSONL line comes back as a `Skipped`.
 
-    A `.json` file that is not a list is read as JSON lines (some upstream `.json` files are).
+    A `.json` file that is not a list is read as JSON lines (some upstream `.json` files are);
+    a `.gz` file is decompressed first.
     """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path} does not exist")
-    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".gz":
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            text = fh.read()
+    else:
+        text = path.read_text(encoding="utf-8")
     stripped = text.lstrip()
     if stripped.startswith("["):
         try:
@@ -90,6 +97,23 @@ def int_field(rec: Mapping[str, Any], key: str, allowed: Iterable[int]) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value not in allowed:
         raise ValueError(f"{key!r} must be one of {list(allowed)}, got {value!r}")
     return value
+
+
+def ten_to_five(value: Any, key: str = "score") -> int:
+    """Map a 1-10 rating (number or numeric string such as "10.0") to 1-5 by `ceil(score / 2)`.
+
+    1-2 -> 1, 3-4 -> 2, 5-6 -> 3, 7-8 -> 4, 9-10 -> 5 (half points round up: 5.5 -> 3): the ten
+    steps keep their order and each two adjacent steps share one Prometheus score.
+    """
+    score = value
+    if isinstance(score, str):
+        try:
+            score = float(score.strip())
+        except ValueError:
+            raise ValueError(f"{key!r} must be a number 1-10, got {value!r}") from None
+    if isinstance(score, bool) or not isinstance(score, (int, float)) or not 1 <= score <= 10:
+        raise ValueError(f"{key!r} must be a number 1-10, got {value!r}")
+    return max(1, math.ceil(score / 2))
 
 
 def require_mapping(rec: Any) -> Mapping[str, Any]:

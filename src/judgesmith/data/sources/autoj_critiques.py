@@ -12,13 +12,12 @@ There is no rubric: the `helpfulness` preset by default.
 
 from __future__ import annotations
 
-import math
 import re
 from pathlib import Path
 from typing import Any
 
 from judgesmith.data.schema import AbsoluteExample, LoadResult, Provenance
-from judgesmith.data.sources._common import collect, read_rows, require_mapping, text_field, text_qid
+from judgesmith.data.sources._common import collect, read_rows, require_mapping, ten_to_five, text_field, text_qid
 from judgesmith.records import AbsoluteItem
 from judgesmith.rubrics import resolve_rubric
 
@@ -27,10 +26,10 @@ _RATING = re.compile(r"\s*Rating:\s*\[\[\s*[0-9.]+\s*\]\]\.?\s*$")
 
 
 def to_five(score: float) -> int:
-    """Map an Auto-J 1-10 rating to 1-5 by `ceil(score / 2)`."""
-    if isinstance(score, bool) or not isinstance(score, (int, float)) or not 1 <= score <= 10:
+    """Map an Auto-J 1-10 rating to 1-5 by `ceil(score / 2)` (`_common.ten_to_five`)."""
+    if isinstance(score, str):
         raise ValueError(f"'pred_score' must be a number 1-10, got {score!r}")
-    return max(1, math.ceil(score / 2))
+    return ten_to_five(score, "pred_score")
 
 
 def split_usrmsg(text: str) -> tuple[str, str]:
