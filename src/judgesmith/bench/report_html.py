@@ -77,6 +77,9 @@ def render_html(results: dict[str, Any] | None, consistency: dict[str, Any] | No
             body.append(bench_section(key, info, [e for e in results["results"] if e["benchmark"] == key]))
         if skipped:
             body.append('<section id="skipped"><h2>Skipped benchmarks</h2><ul>' + "".join(skipped) + "</ul></section>")
+        from judgesmith.bench.report_sections import blocks_html, extra_blocks
+
+        body.append(blocks_html(extra_blocks(results)))
     if consistency is not None:
         body.append(consistency_html(consistency))
     return ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>judgesmith report</title>"
