@@ -175,3 +175,18 @@ def test_main_cpu_suite_sizes(data_dir, monkeypatch):
     for key in ("autoj_pairwise", "pandalm"):
         assert decisive[key] >= 100 and any(ex.gold == "tie" for ex in tasks[key].examples)
     assert decisive["llmbar_natural"] == len(tasks["llmbar_natural"].examples) == 100
+
+
+def test_training_tokens_from_model_records(tmp_path):
+    from judgesmith.bench.models import training_tokens
+
+    fb, pref, merged = (tmp_path / n for n in ("feedback", "preference", "merged"))
+    for folder, tokens in ((fb, 120000), (pref, 30500)):
+        (folder / "merged").mkdir(parents=True)
+        (folder / "judgesmith.json").write_text(json.dumps({"tokens_seen": tokens, "tokens_per_second": 812.4}))
+    merged.mkdir()
+    (merged / "judgesmith.json").write_text(json.dumps({"inputs": [{"model": str(fb)}, {"model": str(pref)}]}))
+    assert training_tokens(ModelSpec("f", str(fb / "merged"))) == "120,000 at 812 tokens/s"
+    assert training_tokens(ModelSpec("m", str(merged))).startswith("150,500 (sum of 2 merged inputs")
+    assert training_tokens(ModelSpec("b", "gemma-3-270m")) == "0 (pretrained)"
+    assert training_tokens(ModelSpec("x", str(tmp_path / "nothing"))) == "not recorded"

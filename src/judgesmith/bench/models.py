@@ -126,3 +126,30 @@ def training_data(spec: ModelSpec) -> str:
                 if data.get(key):
                     return f"{key} from {fname}: {data[key]}"
     return "not recorded in the model folder"
+
+
+def _record(folder: Path) -> dict[str, Any]:
+    for f in (folder / "judgesmith.json", folder.parent / "judgesmith.json"):
+        if f.is_file():
+            try:
+                return json.loads(f.read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError):
+                return {}
+    return {}
+
+
+def training_tokens(spec: ModelSpec) -> str:
+    """Tokens the model trained on and at what speed, from `judgesmith.json`; a merge sums its inputs'."""
+    from judgesmith.models import EMBEDDED
+
+    if spec.name in EMBEDDED:
+        return "0 (pretrained)"
+    data = _record(Path(spec.name).expanduser())
+    if data.get("tokens_seen"):
+        rate = data.get("tokens_per_second")
+        return f"{int(data['tokens_seen']):,}" + (f" at {rate:.0f} tokens/s" if rate else "")
+    inputs = [_record(Path(str(i.get("model", ""))).expanduser()) for i in data.get("inputs") or []]
+    seen = [int(r["tokens_seen"]) for r in inputs if r.get("tokens_seen")]
+    if seen and len(seen) == len(inputs):
+        return f"{sum(seen):,} (sum of {len(seen)} merged inputs: {' + '.join(f'{n:,}' for n in seen)})"
+    return "not recorded"

@@ -94,8 +94,9 @@ def render_markdown(results: dict[str, Any], consistency: dict[str, Any] | None 
              f"- parse failures: {results['parse_policy']}",
              f"- intervals: 95% percentile bootstrap, {results['bootstrap']['n_resamples']} resamples, "
              f"seed {results['bootstrap']['seed']}", "",
-             "## Models", "", "| label | model | training data |", "|---|---|---|"]
-    lines += [f"| {m['label']} | `{m['name']}` | {m['training_data']} |" for m in results["models"]]
+             "## Models", "", "| label | model | training data | training tokens |", "|---|---|---|---|"]
+    lines += [f"| {m['label']} | `{m['name']}` | {m['training_data']} | {m.get('training_tokens', '')} |"
+              for m in results["models"]]
     lines.append("")
     skipped = []
     for key, info in results["benchmarks"].items():

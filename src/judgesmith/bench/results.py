@@ -14,7 +14,7 @@ import math
 from datetime import datetime, timezone
 from typing import Any, Sequence
 
-from judgesmith.bench.models import ModelSpec, training_data
+from judgesmith.bench.models import ModelSpec, training_data, training_tokens
 from judgesmith.bench.paired import paired_differences
 from judgesmith.bench.position import pair_view, position_metrics, tolerance_choice
 from judgesmith.bench.protocol import Protocol
@@ -122,7 +122,8 @@ def compute_results(models: Sequence[ModelSpec], tasks: Sequence[Any], store: Ve
         "protocol": {"name": protocol.name, "mode": protocol.mode, "description": protocol.describe()},
         "parse_policy": PARSE_POLICY,
         "bootstrap": {"n_resamples": n_resamples, "seed": seed, "confidence": 0.95},
-        "models": [{"label": m.label, "name": m.name, "training_data": training_data(m)} for m in models],
+        "models": [{"label": m.label, "name": m.name, "training_data": training_data(m),
+                    "training_tokens": training_tokens(m)} for m in models],
         "benchmarks": benchmarks,
         "results": entries,
         "paired": paired_differences(models, tasks, store, protocol, baseline, n_resamples, seed),
