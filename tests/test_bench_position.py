@@ -190,3 +190,17 @@ def test_training_tokens_from_model_records(tmp_path):
     assert training_tokens(ModelSpec("m", str(merged))).startswith("150,500 (sum of 2 merged inputs")
     assert training_tokens(ModelSpec("b", "gemma-3-270m")) == "0 (pretrained)"
     assert training_tokens(ModelSpec("x", str(tmp_path / "nothing"))) == "not recorded"
+
+
+def test_generate_mode_without_distributions_reads_parsed_verdicts_only(tmp_path):
+    _, pair_b = toy_benchmarks()
+    # answers "A" whatever the order, exposes no distribution (an API without logprobs)
+    always_a = lambda: ScriptedBackend(text_fn=lambda p, i: "Feedback: x [RESULT] A", expose_probs=False)  # noqa: E731
+    results = run_bench([ModelSpec("base", "x")], prepare_tasks([("toy_pair", pair_b, None)]), tmp_path,
+                        Protocol(mode="generate"), lambda m: always_a(), n_resamples=50, html=False)
+    m = results["results"][0]["metrics"]
+    assert m["swap_consistency_verdicts"]["value"] == 0.0 and m["swap_consistency_verdicts"]["n"] == 6
+    assert "swap_consistency" not in m and "argmax_accuracy" not in m
+    assert m["tie_rate"]["value"] == 1.0
+    tol = results["results"][0]["tie_tolerance"]
+    assert all(g["dev"]["tie_rate"] == 1.0 for g in tol["grid"])  # no margin: disagreeing orders always tie

@@ -87,12 +87,12 @@ def position_metrics(views: Sequence[PairView], mode: str, n_resamples: int, see
                                                   _obj([v.gold for v in labelled]), **kw)
     out["tie_rate"] = with_ci(tie_rate, _obj([v.verdict for v in views]), **kw)
     two = [v for v in views if v.both_orders]
-    if two:
+    if any(v.margin is not None for v in two):  # without distributions there is no argmax pick
         out["swap_consistency"] = with_ci(swap_consistency, _obj([v.first_argmax for v in two]),
                                           _obj([v.second_argmax for v in two]), **kw)
-        if mode == "generate":
-            out["swap_consistency_verdicts"] = with_ci(swap_consistency, _obj([v.first_parsed for v in two]),
-                                                       _obj([v.second_parsed for v in two]), **kw)
+    if two and mode == "generate":
+        out["swap_consistency_verdicts"] = with_ci(swap_consistency, _obj([v.first_parsed for v in two]),
+                                                   _obj([v.second_parsed for v in two]), **kw)
     return out
 
 
