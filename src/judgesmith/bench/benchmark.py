@@ -67,13 +67,20 @@ class Benchmark:
         return result
 
     def examples(self, path: str | Path | None = None, limit: int | None = None, seed: int = 0,
-                 **options: Any) -> tuple[list, int]:
-        """The examples of this benchmark's kind (a seeded sample of `limit`), plus the skipped count."""
+                 gold_ties: bool = True, **options: Any) -> tuple[list, int]:
+        """The examples of this benchmark's kind (a seeded sample of `limit`), plus the skipped count.
+
+        `gold_ties=False` drops pairs whose gold is a tie before sampling, so `limit`
+        counts decisive pairs (the ids stay those of the full file).
+        """
         result = self.load(path, **options)
-        pool = result.absolute if self.kind == "absolute" else result.pairwise
+        pool = unique_ids(result.absolute if self.kind == "absolute" else result.pairwise)
+        if not gold_ties and self.kind == "pairwise":
+            pool = [ex for ex in pool if ex.gold != "tie"]
         if not pool:
-            raise ValueError(f"benchmark {self.name!r}: the {self.source} loader gave no {self.kind} examples")
-        return sample(unique_ids(pool), limit, seed), len(result.skipped)
+            raise ValueError(f"benchmark {self.name!r}: the {self.source} loader gave no {self.kind} examples"
+                             + ("" if gold_ties else " without gold ties"))
+        return sample(pool, limit, seed), len(result.skipped)
 
 
 def source_loader(source: str) -> Loader:

@@ -68,6 +68,28 @@ def backend_factory(backend: str = "hf", batch_size: int = 8, threads: int | Non
     return make
 
 
+def describe_backend(backend: Any) -> str:
+    """Which engine ran, for the run summary: `hf (HFBackend, cpu, float32, 2 threads)`."""
+    details = [type(backend).__name__]
+    try:
+        device = getattr(backend, "device", None)
+        model = getattr(backend, "model", None)
+        if device is not None:
+            details.append(str(device))
+        dtype = getattr(model, "dtype", None)
+        if dtype is not None:
+            details.append(str(dtype).replace("torch.", ""))
+        if getattr(backend, "path", None) is not None:
+            details.append(Path(str(backend.path)).name)
+        if getattr(backend, "name", None) == "hf":
+            import torch
+
+            details.append(f"{torch.get_num_threads()} threads")
+    except Exception:  # noqa: BLE001 - a description must never break a run
+        pass
+    return f"{getattr(backend, 'name', None) or type(backend).__name__} ({', '.join(details)})"
+
+
 def release(backend: Any) -> None:
     """Drop a backend's model and return its memory before the next model loads."""
     for attr in ("model", "tokenizer"):
@@ -104,3 +126,30 @@ def training_data(spec: ModelSpec) -> str:
                 if data.get(key):
                     return f"{key} from {fname}: {data[key]}"
     return "not recorded in the model folder"
+
+
+def _record(folder: Path) -> dict[str, Any]:
+    for f in (folder / "judgesmith.json", folder.parent / "judgesmith.json"):
+        if f.is_file():
+            try:
+                return json.loads(f.read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError):
+                return {}
+    return {}
+
+
+def training_tokens(spec: ModelSpec) -> str:
+    """Tokens the model trained on and at what speed, from `judgesmith.json`; a merge sums its inputs'."""
+    from judgesmith.models import EMBEDDED
+
+    if spec.name in EMBEDDED:
+        return "0 (pretrained)"
+    data = _record(Path(spec.name).expanduser())
+    if data.get("tokens_seen"):
+        rate = data.get("tokens_per_second")
+        return f"{int(data['tokens_seen']):,}" + (f" at {rate:.0f} tokens/s" if rate else "")
+    inputs = [_record(Path(str(i.get("model", ""))).expanduser()) for i in data.get("inputs") or []]
+    seen = [int(r["tokens_seen"]) for r in inputs if r.get("tokens_seen")]
+    if seen and len(seen) == len(inputs):
+        return f"{sum(seen):,} (sum of {len(seen)} merged inputs: {' + '.join(f'{n:,}' for n in seen)})"
+    return "not recorded"

@@ -67,8 +67,9 @@ def render_html(results: dict[str, Any] | None, consistency: dict[str, Any] | No
                     f"intervals: 95% percentile bootstrap, {results['bootstrap']['n_resamples']} resamples, "
                     f"seed {results['bootstrap']['seed']}</p>")
         body.append('<section id="models"><h2>Models</h2>' + html_table(
-            ["label", "model", "training data"],
-            [[m["label"], m["name"], m["training_data"]] for m in results["models"]]) + "</section>")
+            ["label", "model", "training data", "training tokens"],
+            [[m["label"], m["name"], m["training_data"], m.get("training_tokens", "")]
+             for m in results["models"]]) + "</section>")
         skipped = []
         for key, info in results["benchmarks"].items():
             if info["status"] != "ok":
@@ -77,6 +78,9 @@ def render_html(results: dict[str, Any] | None, consistency: dict[str, Any] | No
             body.append(bench_section(key, info, [e for e in results["results"] if e["benchmark"] == key]))
         if skipped:
             body.append('<section id="skipped"><h2>Skipped benchmarks</h2><ul>' + "".join(skipped) + "</ul></section>")
+        from judgesmith.bench.report_sections import blocks_html, extra_blocks
+
+        body.append(blocks_html(extra_blocks(results)))
     if consistency is not None:
         body.append(consistency_html(consistency))
     return ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>judgesmith report</title>"

@@ -9,10 +9,17 @@ from typing import Any
 from judgesmith.metrics import MetricResult
 
 ABS_METRICS = ("pearson", "spearman", "kendall_tau", "mae", "exact_match")
-PAIR_METRICS = ("accuracy", "accuracy_ties")
-PERCENT = {"exact_match", "accuracy", "accuracy_ties"}
+PAIR_METRICS = ("accuracy", "accuracy_ties", "argmax_accuracy", "argmax_accuracy_ties", "tie_rate",
+                "swap_consistency", "swap_consistency_verdicts")
+PERCENT = {"exact_match", *PAIR_METRICS}
 LABELS = {"pearson": "Pearson", "spearman": "Spearman", "kendall_tau": "Kendall tau", "mae": "MAE",
-          "exact_match": "exact match", "accuracy": "acc. w/o ties", "accuracy_ties": "acc. w/ ties"}
+          "exact_match": "exact match", "accuracy": "acc. w/o ties", "accuracy_ties": "acc. w/ ties",
+          "argmax_accuracy": "argmax acc. w/o ties", "argmax_accuracy_ties": "argmax acc. w/ ties",
+          "tie_rate": "tie rate", "swap_consistency": "swap consistency",
+          "swap_consistency_verdicts": "swap consistency (verdicts)"}
+PAIR_NOTE = ("acc.: the verdict with its tie rule (tolerance fixed at judging time; see the tuned tolerance "
+             "below); argmax acc.: the larger two-order averaged probability, never a tie; w/o ties: pairs with a "
+             "decisive gold; w/ ties: every pair, a gold tie right only when predicted a tie.")
 
 
 def metric_columns(kind: str, entries: list[dict], reported: list[dict]) -> list[str]:
@@ -34,9 +41,9 @@ def fmt_reported(metric: str, value: float) -> str:
 def table_rows(info: dict, entries: list[dict]) -> tuple[list[str], list[list[str]], list[str]]:
     """Header, rows (measured models, then reported reference judges) and the numbered sources."""
     cols = metric_columns(info["kind"], entries, info["reported"])
-    header = ["judge", *(LABELS[c] for c in cols), "parse failures", "judged"]
+    header = ["judge", *(LABELS[c] for c in cols), "parse failures", "judged", "mode"]
     rows = [[e["model"], *(fmt(c, e["metrics"].get(c)) for c in cols), str(e["parse_failures"]),
-             f"{e['n_judged']}/{e['n_items']}"] for e in entries]
+             f"{e['n_judged']}/{e['n_items']}", e.get("mode", "")] for e in entries]
     sources: list[str] = []
     by_judge: dict[str, dict[str, dict]] = {}
     for r in info["reported"]:
@@ -50,12 +57,16 @@ def table_rows(info: dict, entries: list[dict]) -> tuple[list[str], list[list[st
             refs.add(sources.index(text) + 1)
         marks = "".join(f"[{i}]" for i in sorted(refs))
         rows.append([f"{judge} (reported, not measured here) {marks}",
-                     *(fmt_reported(c, found[c]["value"]) if c in found else "" for c in cols), "", ""])
+                     *(fmt_reported(c, found[c]["value"]) if c in found else "" for c in cols), "", "", ""])
     return header, rows, sources
 
 
 def describe(info: dict) -> str:
     text = f"{info['kind']}, {info['n_items']} items, gold: {info['gold'] or 'see adapter'}"
+    if info.get("gold_ties_dropped"):
+        text += "; gold ties dropped before sampling (decisive pairs only)"
+    if info["kind"] == "pairwise":
+        text += ". " + PAIR_NOTE
     return text + (f"; {info['skipped_rows']} rows skipped by the loader" if info["skipped_rows"] else "")
 
 
@@ -83,8 +94,9 @@ def render_markdown(results: dict[str, Any], consistency: dict[str, Any] | None 
              f"- parse failures: {results['parse_policy']}",
              f"- intervals: 95% percentile bootstrap, {results['bootstrap']['n_resamples']} resamples, "
              f"seed {results['bootstrap']['seed']}", "",
-             "## Models", "", "| label | model | training data |", "|---|---|---|"]
-    lines += [f"| {m['label']} | `{m['name']}` | {m['training_data']} |" for m in results["models"]]
+             "## Models", "", "| label | model | training data | training tokens |", "|---|---|---|---|"]
+    lines += [f"| {m['label']} | `{m['name']}` | {m['training_data']} | {m.get('training_tokens', '')} |"
+              for m in results["models"]]
     lines.append("")
     skipped = []
     for key, info in results["benchmarks"].items():
@@ -94,6 +106,9 @@ def render_markdown(results: dict[str, Any], consistency: dict[str, Any] | None 
         lines += benchmark_table(key, info, [e for e in results["results"] if e["benchmark"] == key])
     if skipped:
         lines += ["## Skipped benchmarks", "", *skipped, ""]
+    from judgesmith.bench.report_sections import blocks_markdown, extra_blocks
+
+    lines += blocks_markdown(extra_blocks(results))
     if consistency:
         lines += consistency_lines(consistency)
     return "\n".join(lines) + "\n"

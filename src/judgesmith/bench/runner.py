@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Sequence
 
 from judgesmith.bench.benchmark import Benchmark
-from judgesmith.bench.models import BackendFactory, ModelSpec, release
+from judgesmith.bench.models import BackendFactory, ModelSpec, describe_backend, release
 from judgesmith.bench.protocol import Protocol
 from judgesmith.bench.store import VerdictStore
 
@@ -32,23 +33,26 @@ class BenchTask:
     examples: list = field(default_factory=list)
     skipped_rows: int = 0
     error: str | None = None
+    gold_ties: bool = True
 
 
 def prepare_tasks(entries: Sequence[Any], seed: int = 0, limit: int | None = None) -> list[BenchTask]:
     """Load each suite entry (`SuiteEntry` or `(key, Benchmark, limit, path)`); `limit` caps every entry."""
     tasks = []
     for entry in entries:
+        gold_ties = True
         if isinstance(entry, tuple):
             key, bench, own_limit, path, options = (*entry, None, None, None)[:5]
         else:
             key, bench, own_limit, path, options = entry.key, entry.resolve(), entry.limit, entry.path, entry.options
+            gold_ties = entry.gold_ties
         cap = min(x for x in (own_limit, limit) if x is not None) if (own_limit or limit) else None
         try:
-            examples, skipped = bench.examples(path, limit=cap, seed=seed, **(options or {}))
-            tasks.append(BenchTask(key, bench, examples, skipped))
+            examples, skipped = bench.examples(path, limit=cap, seed=seed, gold_ties=gold_ties, **(options or {}))
+            tasks.append(BenchTask(key, bench, examples, skipped, gold_ties=gold_ties))
         except (FileNotFoundError, ValueError) as exc:
             log.warning("benchmark %s skipped: %s", key, exc)
-            tasks.append(BenchTask(key, bench, error=str(exc)))
+            tasks.append(BenchTask(key, bench, error=str(exc), gold_ties=gold_ties))
     return tasks
 
 
@@ -105,10 +109,39 @@ def pending(tasks: Sequence[BenchTask], model: ModelSpec, store: VerdictStore) -
     return out
 
 
+THROUGHPUT = "throughput.jsonl"
+
+
+def record_throughput(out: Path, model: str, task: BenchTask, backend: str, protocol: Protocol, judgments: int,
+                      seconds: float) -> None:
+    """Append one timing record; resumed runs add theirs, so the summary covers every judged item."""
+    passes = 2 if protocol.judge_config(task.bench.kind).swap else 1
+    rec = {"model": model, "benchmark": task.key, "backend": backend, "judgments": judgments,
+           "prompts": judgments * passes, "seconds": round(seconds, 3)}
+    with (out / THROUGHPUT).open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(rec) + "\n")
+
+
+def load_throughput(out: Path) -> list[dict[str, Any]]:
+    path = out / THROUGHPUT
+    if not path.exists():
+        return []
+    recs = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            recs.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue  # a torn last line
+    return recs
+
+
 def run_bench(models: Sequence[ModelSpec], tasks: Sequence[BenchTask], out_dir: str | Path, protocol: Protocol,
               make_backend: BackendFactory, suite_name: str = "custom", n_resamples: int = 1000,
-              seed: int = 0, html: bool = True) -> dict[str, Any]:
-    """Judge, then write `results.json`, `results.md` and (with matplotlib) `report.html` in `out_dir`."""
+              seed: int = 0, html: bool = True, baseline: str | None = "base") -> dict[str, Any]:
+    """Judge, then write `results.json`, `results.md` and (with matplotlib) `report.html` in `out_dir`.
+
+    `baseline` is the model label that paired differences are taken against (skipped when absent).
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     meta = {"suite": suite_name, "protocol": protocol.name, "mode": protocol.mode,
@@ -122,23 +155,29 @@ def run_bench(models: Sequence[ModelSpec], tasks: Sequence[BenchTask], out_dir: 
             log.info("%s: every benchmark already judged; skipping the model load", model.label)
             continue
         backend = make_backend(model)
+        engine = describe_backend(backend)
         try:
             for task in todo:
+                start = time.perf_counter()
                 n = judge_task(backend, task, model, store, protocol)
-                log.info("%s / %s: judged %d items", model.label, task.key, n)
+                seconds = time.perf_counter() - start
+                record_throughput(out, model.label, task, engine, protocol, n, seconds)
+                log.info("%s / %s: judged %d items in %.1f s with %s", model.label, task.key, n, seconds, engine)
         finally:
             release(backend)
             del backend
-    return write_outputs(out, models, tasks, protocol, suite_name, n_resamples, seed, html)
+    return write_outputs(out, models, tasks, protocol, suite_name, n_resamples, seed, html, baseline)
 
 
 def write_outputs(out: Path, models: Sequence[ModelSpec], tasks: Sequence[BenchTask], protocol: Protocol,
-                  suite_name: str, n_resamples: int = 1000, seed: int = 0, html: bool = True) -> dict[str, Any]:
+                  suite_name: str, n_resamples: int = 1000, seed: int = 0, html: bool = True,
+                  baseline: str | None = "base") -> dict[str, Any]:
     from judgesmith.bench.report_md import write_markdown
     from judgesmith.bench.results import compute_results
 
     store = VerdictStore(out / "verdicts")
-    results = compute_results(models, tasks, store, protocol, suite_name, n_resamples=n_resamples, seed=seed)
+    results = compute_results(models, tasks, store, protocol, suite_name, n_resamples=n_resamples, seed=seed,
+                              baseline=baseline, throughput=load_throughput(out))
     (out / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     write_markdown(out)
     if html:

@@ -1,8 +1,9 @@
 """Benchmark suites: YAML files (`recipes/suites/NAME.yaml`) validated by pydantic.
 
 A suite lists benchmarks with an optional per-benchmark `limit` (a seeded random
-sample, so a CPU run finishes in reasonable time) and `path` (for files outside
-the bundled data), plus an optional `consistency` section whose `limit` counts
+sample, so a CPU run finishes in reasonable time), `path` (for files outside
+the bundled data) and `gold_ties: false` (pairwise: drop gold ties before sampling,
+so `limit` counts decisive pairs), plus an optional `consistency` section whose `limit` counts
 questions, not items.
 """
 
@@ -25,6 +26,7 @@ class SuiteEntry(BaseModel):
     id: str | None = None
     limit: int | None = Field(default=None, ge=1)
     path: str | None = None
+    gold_ties: bool = True
     options: dict[str, Any] = Field(default_factory=dict)
 
     @property

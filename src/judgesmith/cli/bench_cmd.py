@@ -27,6 +27,8 @@ def add_common(p: argparse.ArgumentParser) -> None:
 def add_parser(subparsers) -> argparse.ArgumentParser:
     p = subparsers.add_parser("bench", help="benchmark judges on a suite (results JSON, Markdown, HTML report)")
     add_common(p)
+    p.add_argument("--baseline", default="base", metavar="LABEL",
+                   help="model label the paired differences are taken against (default: base, when present)")
     return p
 
 
@@ -51,7 +53,17 @@ def run(args: argparse.Namespace) -> int:
 
     models, suite, protocol, factory = setup(args)
     tasks = prepare_tasks(suite.benchmarks, seed=suite.seed, limit=args.limit)
-    run_bench(models, tasks, args.out, protocol, factory, suite_name=suite.name, n_resamples=args.resamples,
-              seed=suite.seed, html=not args.no_html)
+    results = run_bench(models, tasks, args.out, protocol, factory, suite_name=suite.name,
+                        n_resamples=args.resamples, seed=suite.seed, html=not args.no_html, baseline=args.baseline)
     print((__import__("pathlib").Path(args.out) / "results.md").read_text(encoding="utf-8"))
+    print(summary_line(results))
     return 0
+
+
+def summary_line(results: dict) -> str:
+    """The last line of `judgesmith bench`: mode, and per model which engine ran at how many judgments/s."""
+    runs = results.get("throughput") or []
+    parts = [f"{r['model']}: {r['backend']}, {r['judgments']} judgments in {r['seconds']:.1f} s"
+             + (f" = {r['judgments_per_s']:.2f} judgments/s" if r["judgments_per_s"] else "") for r in runs]
+    return (f"bench done ({results['protocol']['mode']} mode); "
+            + ("; ".join(parts) if parts else "nothing judged in this folder"))

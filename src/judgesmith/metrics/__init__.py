@@ -23,13 +23,27 @@ from judgesmith.metrics.consistency import (
     score_conflict,
     score_preference_agreement,
 )
+from judgesmith.metrics.paired import paired_difference
 from judgesmith.metrics.pairwise import pairwise_accuracy, pairwise_metrics
 from judgesmith.metrics.result import MetricResult, bootstrap_ci, with_ci
+from judgesmith.metrics.swap import (
+    TOLERANCE_GRID,
+    argmax_prediction,
+    choose_tolerance,
+    dev_split,
+    order_pick,
+    swap_consistency,
+    tie_rate,
+    tie_rule,
+    tolerance_tradeoff,
+)
 
 __all__ = [
     "MetricResult", "bootstrap_ci", "with_ci",
     "pearson", "spearman", "kendall_tau", "exact_match", "mae", "round_half_up", "absolute_metrics",
-    "pairwise_accuracy", "pairwise_metrics",
+    "pairwise_accuracy", "pairwise_metrics", "paired_difference",
+    "TOLERANCE_GRID", "order_pick", "argmax_prediction", "tie_rule", "swap_consistency", "tie_rate",
+    "dev_split", "tolerance_tradeoff", "choose_tolerance",
     "reliability_bins", "expected_calibration_error",
     "pair_outcome", "bidirectional_outcome", "score_conflict", "conflict_ratio",
     "non_transitive_subsets", "non_transitivity_ratio", "score_preference_agreement",
