@@ -199,3 +199,26 @@ def test_errors_file_in_a_new_folder_and_stale_errors_removed(tmp_path, tiny_mod
     assert run_cli(tiny_model_dir, inp, out, "--errors", str(errors)) == 0
     assert not errors.exists()
     assert sorted(v["id"] for v in read_jsonl(out)) == ["q0", "q1"]
+
+
+@pytest.mark.slow
+def test_repeated_kill_9_then_resume_judges_every_item_exactly_once(tmp_path, tiny_model_dir):
+    """The real CLI in a subprocess, SIGKILLed three times mid-run; the fourth run completes the file."""
+    inp, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    write_items(inp, 400)
+    cmd = [sys.executable, "-m", "judgesmith.cli", "judge", "absolute", "--input", str(inp), "--output", str(out),
+           "--model", str(tiny_model_dir), "--mode", "score", "--batch-size", "2"]
+    env = {**os.environ, "PYTHONPATH": SRC, "JUDGESMITH_THREADS": "1"}
+    for _ in range(3):
+        before = len(done_ids(out))
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while len(done_ids(out)) < before + 10 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        proc.kill()
+        proc.wait()
+    assert 0 < len(done_ids(out)) < 400
+    assert subprocess.run(cmd, env=env, capture_output=True).returncode == 0
+    ids = [v["id"] for v in read_jsonl(out)]
+    assert sorted(ids) == sorted(f"q{i}" for i in range(400))
+    assert out.read_bytes().endswith(b"\n")

@@ -17,6 +17,7 @@ import logging
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterator, Sequence
 
+from judgesmith.judge.backends.base import TokenCounter
 from judgesmith.prompts import build_prompt
 from judgesmith.records import AbsoluteItem, PairwiseItem
 
@@ -56,8 +57,9 @@ class LengthGuard:
 
     def __init__(self, backend: Any, config: Any):
         self.config = config
-        self._count: Callable | None = getattr(backend, "count_tokens", None)
-        context = getattr(backend, "context_length", None)
+        counts = isinstance(backend, TokenCounter)
+        self._count: Callable | None = backend.count_tokens if counts else None
+        context = backend.context_length if counts else None
         self.reserve = config.max_new_tokens if config.mode == "generate" else 1
         limits: list[tuple[int, str]] = []
         if isinstance(context, int) and context > 0:
