@@ -96,7 +96,7 @@ class LengthGuard:
                 try:
                     out.append(self.count(item))
                 except Exception as exc:  # noqa: BLE001
-                    out.append(f"cannot tokenize this item ({type(exc).__name__}: {exc})")
+                    out.append(f"cannot tokenize this item ({type(exc).__name__}: {str(exc)[:200]})")
             return out
 
     def screen(self, items: Sequence[Any]) -> list[Screened]:
