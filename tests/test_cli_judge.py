@@ -38,19 +38,19 @@ def test_resume_after_interruption_gives_one_verdict_per_id(tmp_path, tiny_model
 
     inp, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     write_items(inp, 6)
-    real = engine.Judge.iter_absolute
+    real = engine.Judge.iter_screened
 
     def dies_after_first_batch(self, items):
         gen = real(self, items)
         yield next(gen)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(engine.Judge, "iter_absolute", dies_after_first_batch)
+    monkeypatch.setattr(engine.Judge, "iter_screened", dies_after_first_batch)
     assert run_judge(tiny_model_dir, inp, out) == 130
     assert len(list(read_jsonl(out))) == 2  # one batch of 2 survived
     with open(out, "a") as fh:
         fh.write('{"id": "q5", "kind": "abs')  # a half-written line, as a kill mid-write leaves
-    monkeypatch.setattr(engine.Judge, "iter_absolute", real)
+    monkeypatch.setattr(engine.Judge, "iter_screened", real)
     assert run_judge(tiny_model_dir, inp, out) == 0
     ids = [v["id"] for v in read_jsonl(out)]
     assert sorted(ids) == [f"q{i}" for i in range(6)]

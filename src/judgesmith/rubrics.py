@@ -84,18 +84,35 @@ def preset(name: str) -> Rubric:
 
 
 def load_rubric_file(path: str | Path) -> Rubric:
-    """Load a rubric from a .yaml/.yml/.json file holding `{criteria, score1_description, ...}`."""
+    """Load a rubric from a .yaml/.yml/.json file holding `{criteria, score1_description, ...}`.
+
+    Every way the file can be wrong (missing, unreadable, not UTF-8, bad YAML/JSON, nested too deep)
+    is a ValueError that names the file, so the caller can blame the file and not its own input.
+    """
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"rubric file {path} does not exist")
-    text = path.read_text(encoding="utf-8")
-    if path.suffix.lower() in {".yaml", ".yml"}:
-        import yaml
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"rubric file {path} is not UTF-8 text (byte {exc.start + 1}); fix the file") from None
+    except OSError as exc:
+        raise ValueError(f"rubric file {path} cannot be read ({exc.strerror or exc}); fix the file") from None
+    yaml_file = path.suffix.lower() in {".yaml", ".yml"}
+    try:
+        if yaml_file:
+            import yaml
 
-        data = yaml.safe_load(text)
-    else:
-        data = json.loads(text)
-    return Rubric.from_mapping(data, where=str(path))
+            data = yaml.safe_load(text)
+        else:
+            data = json.loads(text)
+    except RecursionError:
+        raise ValueError(f"rubric file {path} is nested too deeply to read; fix the file") from None
+    except Exception as exc:  # noqa: BLE001 - yaml.YAMLError, JSONDecodeError, int-digit limits, ...
+        problem = " ".join(str(exc).split())[:300]
+        kind = "YAML" if yaml_file else "JSON"
+        raise ValueError(f"rubric file {path} is not valid {kind} ({problem}); fix the file") from None
+    return Rubric.from_mapping(data, where=f"rubric file {path}")
 
 
 def resolve_rubric(value: Any, where: str = "rubric") -> Rubric:

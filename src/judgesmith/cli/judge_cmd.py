@@ -1,16 +1,22 @@
-"""`judgesmith judge absolute|pairwise`: batch judging of a file, resumable and robust to bad lines."""
+"""`judgesmith judge absolute|pairwise`: batch judging of a file, resumable and robust to bad lines.
+
+Guarantees: clashing --input/--output/--errors are refused before anything is touched; the output is
+locked for the run (a second run on it is refused, naming the holder); a torn tail left by a kill is
+repaired without touching complete records; every bad line and every over-long item is one entry in
+the errors file (`line N: reason`), rewritten each run and removed when there is none; the run goes on.
+"""
 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from judgesmith.jsonio import BadLine, InputRow
+from judgesmith.judge.length import OVERLONG, Screened
 
 log = logging.getLogger("judgesmith.judge")
 
@@ -20,84 +26,140 @@ FORMATS = ("jsonl", "prometheus-absolute")
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser("judge", help="judge a file of items (absolute 1-5 or pairwise A/B)",
                        description="Judge items from a JSONL file (see judgesmith.jsonio for the schema) "
-                                   "or a Prometheus benchmark file. Re-running the same command resumes.")
+                                   "or a Prometheus benchmark file. Re-running the same command resumes. "
+                                   "Bad lines and over-long items go to the errors file; the run goes on.")
     p.add_argument("kind", choices=("absolute", "pairwise"))
     p.add_argument("--input", required=True, help="input file")
-    p.add_argument("--output", required=True, help="verdicts JSONL (appended; ids already there are skipped)")
+    p.add_argument("--output", required=True, help="verdicts JSONL (appended; ids already there are skipped; "
+                                                   "locked while a run writes it)")
     p.add_argument("--model", default="gemma-3-270m", help="embedded name, model folder, .gguf or hub id")
     p.add_argument("--backend", default="hf", choices=("hf", "openai", "vllm", "llamacpp"))
     p.add_argument("--mode", default="generate", choices=("generate", "score"))
     p.add_argument("--format", default="jsonl", choices=FORMATS)
     p.add_argument("--swap", action="store_true", help="pairwise: judge both orders and aggregate")
     p.add_argument("--rubric", default="helpfulness", help="default rubric: preset name or YAML/JSON file")
-    p.add_argument("--batch-size", type=int, default=4)
+    p.add_argument("--batch-size", type=int, default=4, help="most items per model call")
+    p.add_argument("--max-batch-tokens", type=int, default=16384,
+                   help="most padded tokens per model call (items x longest prompt); a longer item runs alone")
+    p.add_argument("--max-prompt-tokens", type=int, default=8192,
+                   help="longest prompt judged, in tokens (0: only the model's context, which always applies); "
+                        "longer items are skipped and listed in the errors file, or shortened with --overlong "
+                        "truncate")
+    p.add_argument("--overlong", choices=OVERLONG, default="reject",
+                   help="over-long items: reject (errors file), or truncate: cut the judged response(s) to the "
+                        "largest equal length that fits and mark the cut")
     p.add_argument("--n", type=int, default=1, help="samples per item (needs --temperature > 0)")
     p.add_argument("--temperature", type=float, default=0.0)
     p.add_argument("--max-new-tokens", type=int, default=256)
     p.add_argument("--limit", type=int, default=None, help="judge only the first N items")
-    p.add_argument("--errors", default=None, help="bad input lines file (default: OUTPUT.errors.jsonl)")
+    p.add_argument("--errors", default=None, help="bad input lines file (default: OUTPUT.errors.jsonl); "
+                                                  "rewritten each run, removed when there are none")
     p.add_argument("--threads", type=int, default=None)
     p.add_argument("--base-url", default=None, help="openai backend: server URL")
     p.add_argument("--api-key", default=None, help="openai backend: API key")
     return p
 
 
+def check_paths(args: argparse.Namespace) -> Path:
+    """Refuse clashing files before touching anything; returns the errors file path."""
+    from judgesmith.appender import same_file
+
+    if not Path(args.input).is_file():
+        raise FileNotFoundError(f"input file {args.input} does not exist")
+    errors = Path(args.errors or f"{args.output}.errors.jsonl")
+    for name, path in (("--output", Path(args.output)), ("--errors", errors)):
+        if path.is_dir():
+            raise ValueError(f"{name} {path} is a folder; name a file")
+    if same_file(args.output, args.input):
+        raise ValueError(f"--output {args.output} is the input file; verdicts would be appended to the items. "
+                         "Pass another --output")
+    if same_file(errors, args.output):
+        raise ValueError(f"--errors {errors} is the output file; the errors file is rewritten each run and "
+                         "would destroy the verdicts. Pass another --errors")
+    if same_file(errors, args.input):
+        raise ValueError(f"--errors {errors} is the input file; it would be overwritten. Pass another --errors")
+    return errors
+
+
 def load_rows(args: argparse.Namespace) -> tuple[list[InputRow], list[BadLine]]:
     from judgesmith.jsonio import read_items
     from judgesmith.rubrics import resolve_rubric
 
-    if not Path(args.input).is_file():
-        raise FileNotFoundError(f"input file {args.input} does not exist")
     if args.format == "prometheus-absolute":
         if args.kind != "absolute":
             raise ValueError("--format prometheus-absolute holds absolute items; use `judge absolute`")
         from judgesmith.data.sources import prometheus_absolute
 
         result = prometheus_absolute.load(args.input)
-        rows = [InputRow(ex.item, ex.gold_score) for ex in result.absolute]
+        rows = [InputRow(ex.item, ex.gold_score, ex.provenance.row + 1) for ex in result.absolute]
         return rows, [BadLine(s.row + 1, s.reason) for s in result.skipped]
     return read_items(args.input, args.kind, resolve_rubric(args.rubric, where="--rubric"))
 
 
-def _write_errors(path: Path, bad: Sequence[BadLine]) -> None:
-    with open(path, "w", encoding="utf-8") as fh:
-        for b in bad:
-            fh.write(json.dumps({"line": b.line, "reason": b.reason}) + "\n")
+def _prefixed(line: int | None, reason: str) -> str:
+    """Every reason starts with `line N:` so it can be found in the input."""
+    head = f"line {line}:"
+    return reason if line is None or reason.startswith(head) else f"{head} {reason}"
+
+
+def error_entries(bad: Sequence[BadLine], screened: Sequence[tuple[InputRow, Screened]] = ()) -> list[dict]:
+    """Errors-file records: bad lines, then items the length guard rejected or shortened, by line."""
+    out = [{"line": b.line, "reason": _prefixed(b.line, b.reason)} for b in bad]
+    for row, s in screened:
+        if s.reason or s.note:
+            out.append({"line": row.line, "id": row.item.id, "action": "skipped" if s.reason else "shortened",
+                        "reason": _prefixed(row.line, s.reason or s.note)})
+    return sorted(out, key=lambda e: (e["line"] is None, e["line"] or 0))
 
 
 def run(args: argparse.Namespace) -> int:
+    from judgesmith.jsonio import JsonlAppender, done_ids, write_jsonl_atomic
+
+    errors_path = check_paths(args)
+    rows, bad = load_rows(args)
+    rows = rows[: args.limit] if args.limit else rows
+    with JsonlAppender(args.output) as out:
+        if out.repaired:
+            log.warning("%s ended in a torn line (a killed run): %s it", args.output, out.repaired)
+        write_jsonl_atomic(errors_path, error_entries(bad))
+        finished = done_ids(args.output)
+        todo = [r for r in rows if r.item.id not in finished]
+        if finished:
+            log.info("resuming: %d of %d items already in %s", len(rows) - len(todo), len(rows), args.output)
+        skipped = judge_rows(args, todo, out, errors_path, bad) if todo else 0
+    if bad or skipped:
+        log.warning("%d bad input lines and %d over-long items skipped; see %s", len(bad), skipped, errors_path)
+    print_summary(args.output, rows, len(bad) + skipped)
+    return 0
+
+
+def judge_rows(args: argparse.Namespace, todo: list[InputRow], out: Any, errors_path: Path,
+               bad: Sequence[BadLine]) -> int:
+    """Judge the rows not yet in the output; returns how many the length guard skipped."""
     from tqdm import tqdm
 
-    from judgesmith.jsonio import JsonlAppender, done_ids
+    from judgesmith.jsonio import write_jsonl_atomic
     from judgesmith.judge import Judge, JudgeConfig
     from judgesmith.judge.backends import make_backend
 
     config = JudgeConfig(mode=args.mode, n=args.n, temperature=args.temperature, swap=args.swap,
-                         max_new_tokens=args.max_new_tokens, batch_size=args.batch_size)
-    rows, bad = load_rows(args)
-    errors_path = Path(args.errors or f"{args.output}.errors.jsonl")
-    if bad:
-        _write_errors(errors_path, bad)
-        log.warning("%d bad input lines skipped; see %s (first: %s)", len(bad), errors_path, bad[0].reason)
-    rows = rows[: args.limit] if args.limit else rows
-    finished = done_ids(args.output)
-    todo = [r for r in rows if r.item.id not in finished]
-    if finished:
-        log.info("resuming: %d of %d items already in %s", len(rows) - len(todo), len(rows), args.output)
-    if todo:
-        backend = make_backend(args.backend, args.model, batch_size=args.batch_size, threads=args.threads,
-                               base_url=args.base_url, api_key=args.api_key)
-        judge = Judge(backend, config)
-        items = [r.item for r in todo]
-        batches = judge.iter_absolute(items) if args.kind == "absolute" else judge.iter_pairwise(items)
-        start = time.perf_counter()
-        with JsonlAppender(args.output) as out, tqdm(total=len(items), unit="item", desc="judging") as bar:
-            for verdicts in batches:
-                out.write(v.to_dict() for v in verdicts)
-                bar.update(len(verdicts))
-        log.info("judged %d items in %.1f s", len(items), time.perf_counter() - start)
-    print_summary(args.output, rows, len(bad))
-    return 0
+                         max_new_tokens=args.max_new_tokens, batch_size=args.batch_size,
+                         max_batch_tokens=args.max_batch_tokens, max_prompt_tokens=args.max_prompt_tokens or None,
+                         overlong=args.overlong)
+    backend = make_backend(args.backend, args.model, batch_size=args.batch_size, threads=args.threads,
+                           base_url=args.base_url, api_key=args.api_key)
+    judge = Judge(backend, config)
+    screened = judge.screen([r.item for r in todo])
+    write_jsonl_atomic(errors_path, error_entries(bad, list(zip(todo, screened))))
+    skipped = {s.item.id for s in screened if not s.ok}
+    start = time.perf_counter()
+    with tqdm(total=len(todo) - len(skipped), unit="item", desc="judging") as bar:
+        for verdicts in judge.iter_screened(screened):
+            kept = [v for v in verdicts if v.id not in skipped]
+            out.write(v.to_dict() for v in kept)
+            bar.update(len(kept))
+    log.info("judged %d items in %.1f s", len(todo) - len(skipped), time.perf_counter() - start)
+    return len(skipped)
 
 
 def print_summary(output: str, rows: Sequence[InputRow], n_bad: int) -> None:
@@ -109,7 +171,7 @@ def print_summary(output: str, rows: Sequence[InputRow], n_bad: int) -> None:
     verdicts = [by_id[r.item.id] for r in rows if r.item.id in by_id]
     failed = [v for v in verdicts if not v.parse_ok]
     labels = Counter(str(v.score if v.kind == "absolute" else v.winner) for v in verdicts if v.parse_ok)
-    print(f"\n{len(verdicts)} verdicts in {output}; {len(failed)} parse failures; {n_bad} bad input lines")
+    print(f"\n{len(verdicts)} verdicts in {output}; {len(failed)} parse failures; {n_bad} input lines skipped")
     print("label distribution: " + ", ".join(f"{k}: {labels[k]}" for k in sorted(labels)))
     gold_rows = [(v, wanted[v.id]) for v in verdicts if wanted[v.id] is not None]
     if not gold_rows or verdicts[0].kind != "absolute":

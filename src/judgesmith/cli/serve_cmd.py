@@ -24,6 +24,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     p.add_argument("--mode", choices=("generate", "score"), default="generate",
                    help="judge mode when a request does not say")
     p.add_argument("--max-new-tokens", type=int, default=256, help="feedback length limit in generate mode")
+    p.add_argument("--max-prompt-tokens", type=int, default=8192,
+                   help="longest judge prompt in tokens (0: only the model's context); longer items: 400")
     p.add_argument("--max-items", type=int, default=64, help="most items per request (more: 413)")
     p.add_argument("--max-body-bytes", type=int, default=1_000_000, help="largest request body (more: 413)")
     return p
@@ -40,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
         model_name=args.model, host=args.host, port=args.port, api_key=args.api_key, max_batch=args.max_batch,
         max_wait_ms=args.max_wait_ms, default_mode=args.mode, max_new_tokens=args.max_new_tokens,
         max_items=args.max_items, max_body_bytes=args.max_body_bytes,
+        max_prompt_tokens=args.max_prompt_tokens or None,
     )
     if args.host not in ("127.0.0.1", "localhost", "::1") and not args.api_key:
         log.warning("serving on %s without --api-key: anyone who can reach this port can use the model", args.host)

@@ -10,6 +10,13 @@ Pairwise `swap=True` judges both orders and aggregates bidirectionally: the
 second order's distribution is mapped back (its A is our B) and summed with the
 first; when the two orders disagree and the summed margin is within
 `tie_tolerance`, the verdict is a tie.
+
+Before any model call the length guard (`judgesmith.judge.length`) counts each
+prompt: an item over the model's context or `max_prompt_tokens` becomes a
+`parse_ok=False` verdict saying why (or, with `overlong="truncate"`, is judged
+with its response shortened), and batches are bounded by padded tokens
+(`max_batch_tokens`) as well as items, so one long item never takes its
+neighbours down.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from dataclasses import dataclass, replace
 from typing import Iterable, Iterator, Sequence
 
 from judgesmith.judge.backends.base import Backend, Generation
+from judgesmith.judge.length import OVERLONG, LengthGuard, Screened, token_batches
 from judgesmith.parsing import parse_absolute, parse_pairwise
 from judgesmith.prompts import build_prompt
 from judgesmith.records import PAIR_LABELS, SCORE_LABELS, AbsoluteItem, PairwiseItem, Verdict
@@ -36,6 +44,9 @@ class JudgeConfig:
     swap: bool = False
     tie_tolerance: float = 0.1
     batch_size: int = 8
+    max_batch_tokens: int | None = 16384
+    max_prompt_tokens: int | None = None
+    overlong: str = "reject"
     system_prompt: bool = True
     absolute_prefix: str = "Feedback: [RESULT]"
     pairwise_prefix: str = "[RESULT]"
@@ -47,6 +58,12 @@ class JudgeConfig:
             raise ValueError(f"n must be >= 1, got {self.n}")
         if self.batch_size < 1:
             raise ValueError(f"batch_size must be >= 1, got {self.batch_size}")
+        for name in ("max_batch_tokens", "max_prompt_tokens"):
+            value = getattr(self, name)
+            if value is not None and value < 1:
+                raise ValueError(f"{name} must be >= 1 (or None for no limit), got {value}")
+        if self.overlong not in OVERLONG:
+            raise ValueError(f"overlong must be one of {OVERLONG}, got {self.overlong!r}")
         if self.n > 1 and self.temperature == 0.0:
             raise ValueError("n > 1 samples need temperature > 0 (greedy samples are identical)")
 
@@ -64,11 +81,6 @@ def _mean_probs(dists: Sequence[dict[str, float] | None]) -> dict[str, float] | 
         return None
     keys = present[0].keys()
     return {k: sum(d.get(k, 0.0) for d in present) / len(present) for k in keys}
-
-
-def _batches(items: Sequence, size: int) -> Iterator[Sequence]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 def _absolute_sample(item_id: str, gen: Generation) -> Verdict:
@@ -166,25 +178,53 @@ class Judge:
         return Verdict(id=item_id, kind="pairwise", winner=best, probabilities=probs,
                        expected_score=probs.get("A"))
 
+    def screen(self, items: Iterable[AbsoluteItem | PairwiseItem]) -> list[Screened]:
+        """The length guard's decision per item (see `judgesmith.judge.length`): keep, shorten or reject."""
+        return LengthGuard(self.backend, self.config).screen(list(items))
+
+    def iter_screened(self, screened: Sequence[Screened]) -> Iterator[list[Verdict]]:
+        """Verdicts in input order, batch by batch (batches bounded by items and padded tokens);
+        a rejected item gets a `parse_ok=False` verdict whose error says why, and is not run."""
+        cfg = self.config
+        extra = cfg.max_new_tokens if cfg.mode == "generate" else 0
+        copies = cfg.n if cfg.mode == "generate" else 1
+        for group in token_batches(screened, cfg.batch_size, cfg.max_batch_tokens, extra, copies):
+            ok = [s.item for s in group if s.ok]
+            done = iter(self._judge_batch(ok) if ok else [])
+            yield [next(done) if s.ok else _rejected(s) for s in group]
+
+    def _judge_batch(self, batch: Sequence[AbsoluteItem | PairwiseItem]) -> list[Verdict]:
+        cfg = self.config
+        if isinstance(batch[0], AbsoluteItem):
+            return self._run(batch, SCORE_LABELS, cfg.absolute_prefix, _absolute_sample)
+        first = self._run(batch, PAIR_LABELS, cfg.pairwise_prefix, _pairwise_sample)
+        if not cfg.swap:
+            return first
+        second = self._run([it.swapped() for it in batch], PAIR_LABELS, cfg.pairwise_prefix, _pairwise_sample)
+        return [aggregate_swap(a, b, cfg.tie_tolerance) for a, b in zip(first, second)]
+
     def iter_absolute(self, items: Iterable[AbsoluteItem]) -> Iterator[list[Verdict]]:
         """Yield verdicts batch by batch, so callers can persist as they go."""
-        items = list(items)
-        for batch in _batches(items, self.config.batch_size):
-            yield self._run(batch, SCORE_LABELS, self.config.absolute_prefix, _absolute_sample)
+        return self.iter_screened(self.screen(_only(items, AbsoluteItem)))
 
     def iter_pairwise(self, items: Iterable[PairwiseItem]) -> Iterator[list[Verdict]]:
-        items = list(items)
-        for batch in _batches(items, self.config.batch_size):
-            first = self._run(batch, PAIR_LABELS, self.config.pairwise_prefix, _pairwise_sample)
-            if not self.config.swap:
-                yield first
-                continue
-            second = self._run([it.swapped() for it in batch], PAIR_LABELS,
-                               self.config.pairwise_prefix, _pairwise_sample)
-            yield [aggregate_swap(a, b, self.config.tie_tolerance) for a, b in zip(first, second)]
+        return self.iter_screened(self.screen(_only(items, PairwiseItem)))
 
     def grade_absolute(self, items: Iterable[AbsoluteItem]) -> list[Verdict]:
         return [v for batch in self.iter_absolute(items) for v in batch]
 
     def grade_pairwise(self, items: Iterable[PairwiseItem]) -> list[Verdict]:
         return [v for batch in self.iter_pairwise(items) for v in batch]
+
+
+def _only(items: Iterable, kind: type) -> list:
+    items = list(items)
+    for item in items:
+        if not isinstance(item, kind):
+            raise TypeError(f"expected {kind.__name__} items, got {type(item).__name__}")
+    return items
+
+
+def _rejected(s: Screened) -> Verdict:
+    kind = "absolute" if isinstance(s.item, AbsoluteItem) else "pairwise"
+    return Verdict(id=s.item.id, kind=kind, parse_ok=False, error=f"not judged: {s.reason}")

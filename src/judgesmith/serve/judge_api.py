@@ -3,7 +3,9 @@
 Every item of every concurrent request with the same kind, mode and swap goes
 through the micro-batcher into one `Judge` call. A model output that does not
 parse is a verdict with `parse_ok=false`; only bad input (400/413/422) or a
-failing backend (500) is an HTTP error.
+failing backend (500) is an HTTP error. Items whose prompt is over the model's
+context or `max_prompt_tokens` are a 400 before any model call (the same length
+guard as the batch CLI).
 """
 
 from __future__ import annotations
@@ -52,6 +54,14 @@ def to_records(items: Sequence[AbsoluteIn | PairwiseIn]) -> list[AbsoluteItem | 
     return out
 
 
+def check_lengths(judge: Judge, records: list) -> None:
+    """The CLI's length guard: an over-long item is a 400 naming it, never a giant allocation."""
+    rejected = [f"items[{i}]: {s.reason}" for i, s in enumerate(judge.screen(records)) if not s.ok]
+    if rejected:
+        more = f" (and {len(rejected) - 3} more)" if len(rejected) > 3 else ""
+        raise HTTPException(400, "; ".join(rejected[:3]) + more)
+
+
 def grade(backend: Any, config: JudgeConfig, kind: str, items: list) -> list[Verdict]:
     """The batch runner: one Judge call over the combined items of several requests."""
     judge = Judge(backend, config)
@@ -69,7 +79,8 @@ async def judge_items(state: Any, kind: str, body: AbsoluteRequest | PairwiseReq
     mode = body.mode or settings.default_mode
     swap = bool(body.swap) and kind == "pairwise"
     config = JudgeConfig(mode=mode, swap=swap, batch_size=settings.max_batch, max_new_tokens=settings.max_new_tokens,
-                         tie_tolerance=settings.tie_tolerance)
+                         tie_tolerance=settings.tie_tolerance, max_prompt_tokens=settings.max_prompt_tokens)
+    check_lengths(Judge(state.backend, config), records)
     try:
         verdicts = await state.batcher.submit(("judge", kind, mode, swap), records,
                                               partial(grade, state.backend, config, kind))

@@ -22,6 +22,7 @@ class ServeSettings:
     default_mode: str = "generate"
     max_new_tokens: int = 256
     max_completion_tokens: int = 1024
+    max_prompt_tokens: int | None = 8192
     tie_tolerance: float = 0.1
 
     def __post_init__(self) -> None:
@@ -31,6 +32,9 @@ class ServeSettings:
             raise ValueError(f"max_wait_ms must be >= 0, got {self.max_wait_ms}")
         if self.max_items < 1 or self.max_body_bytes < 1:
             raise ValueError("max_items and max_body_bytes must be >= 1")
+        if self.max_prompt_tokens is not None and self.max_prompt_tokens < 1:
+            raise ValueError(f"max_prompt_tokens must be >= 1 (or None: the model's context), "
+                             f"got {self.max_prompt_tokens}")
         if self.default_mode not in MODES:
             raise ValueError(f"default_mode must be one of {MODES}, got {self.default_mode!r}")
         if self.api_key is not None and not self.api_key.strip():

@@ -45,6 +45,20 @@ class Backend(Protocol):
         ...
 
 
+@runtime_checkable
+class TokenCounter(Protocol):
+    """Optional: a backend that can measure prompts, so the engine can guard lengths and batch by tokens."""
+
+    @property
+    def context_length(self) -> int | None:
+        """Positions the model can attend to (prompt plus generated tokens); None when unknown."""
+        ...
+
+    def count_tokens(self, prompts: Sequence[Prompt], *, suffix: str = "") -> list[int]:
+        """Prompt length in the model's tokens, as `generate` (suffix "") or `score` (its prefix) feeds it."""
+        ...
+
+
 def normalize(logits: Mapping[str, float], log_space: bool = True) -> dict[str, float]:
     """Softmax over label logits/logprobs (or renormalize plain probabilities); missing -> 0."""
     if not logits:

@@ -56,6 +56,18 @@ class HFBackend:
     def device(self) -> Any:
         return next(self.model.parameters()).device
 
+    @property
+    def context_length(self) -> int | None:
+        """The model's `max_position_embeddings` (None when its config does not say)."""
+        config = getattr(self.model, "config", None)
+        text = config.get_text_config() if hasattr(config, "get_text_config") else config
+        value = getattr(text, "max_position_embeddings", None)
+        return value if isinstance(value, int) and value > 0 else None
+
+    def count_tokens(self, prompts: Sequence[Prompt], *, suffix: str = "") -> list[int]:
+        """Prompt tokens as `generate` (suffix "") or `score` (suffix = its prefix) will feed them."""
+        return [len(self._encode(p, suffix)) for p in prompts]
+
     def _encode(self, prompt: Prompt, suffix: str = "", extra: Sequence[int] = ()) -> list[int]:
         text, templated = render(self.tokenizer, prompt, suffix)
         ids = self.tokenizer(text, add_special_tokens=not templated)["input_ids"]

@@ -15,16 +15,23 @@ class ScriptedBackend:
     """Generates `text_fn(prompt, sample_index)`; scores with `probs_fn(prompt)` (renormalized).
 
     Records every prompt it was asked about in `calls`, so tests can check what
-    the engine sent (e.g. that swap really judged both orders).
+    the engine sent (e.g. that swap really judged both orders). Counts words as
+    tokens, with an optional `context_length`, so the length guard applies.
     """
 
     name = "scripted"
 
-    def __init__(self, text_fn: TextFn | None = None, probs_fn: ProbFn | None = None, expose_probs: bool = True):
+    def __init__(self, text_fn: TextFn | None = None, probs_fn: ProbFn | None = None, expose_probs: bool = True,
+                 context_length: int | None = None):
+        self.context_length = context_length
         self.text_fn = text_fn or (lambda prompt, i: "Feedback: scripted. [RESULT] 3")
         self.probs_fn = probs_fn
         self.expose_probs = expose_probs
         self.calls: list[Prompt] = []
+
+    def count_tokens(self, prompts: Sequence[Prompt], *, suffix: str = "") -> list[int]:
+        """Whitespace-separated words stand in for tokens (enough to exercise the length guard)."""
+        return [len(f"{p.system or ''} {p.user}{suffix}".split()) for p in prompts]
 
     def _probs(self, prompt: Prompt, labels: Sequence[str]) -> dict[str, float] | None:
         if self.probs_fn is None:
