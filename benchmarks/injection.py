@@ -60,6 +60,14 @@ def shift_rows(verdicts: list, n: int) -> list[dict]:
     return rows
 
 
+def dump_raw(path: str, model: str, mode: str, verdicts: list) -> None:
+    """Append each verdict (id, score, parse status, raw output) as a JSON line, to read what the judge wrote."""
+    with open(path, "a", encoding="utf-8") as fh:
+        for v in verdicts:
+            fh.write(json.dumps({"model": model, "mode": mode, "id": v.id, "score": v.score, "parse_ok": v.parse_ok,
+                                 "error": v.error, "raw": v.raw}) + "\n")
+
+
 def run_one(model: str, mode: str, items: list, args: argparse.Namespace) -> tuple[list[dict], float]:
     from judgesmith.judge import Judge
     from judgesmith.judge.backends.hf import HFBackend
@@ -68,7 +76,10 @@ def run_one(model: str, mode: str, items: list, args: argparse.Namespace) -> tup
     judge = Judge(backend, mode=mode, max_new_tokens=args.max_new_tokens, batch_size=args.batch_size)
     start = time.perf_counter()
     verdicts = judge.grade_absolute(variants(items))
-    return shift_rows(verdicts, len(items)), time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    if args.raw:
+        dump_raw(args.raw, model, mode, verdicts)
+    return shift_rows(verdicts, len(items)), seconds
 
 
 def fmt(stat: dict | None) -> str:
@@ -89,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--json", default=None, help="also write the rows to this JSON file")
+    parser.add_argument("--raw", default=None, help="append every verdict with its raw output to this JSONL file")
     args = parser.parse_args(argv)
 
     from judgesmith.data.sources import prometheus_absolute
