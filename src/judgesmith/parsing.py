@@ -4,7 +4,8 @@ The rule: the verdict is the judge's *own* last well-formed `[RESULT]` marker.
 Models write the verdict last, so parsing is anchored at the end; a marker does
 not count when it is
 - inside double quotes (straight or curly; a quote left open by a cut-off output
-  runs to the end), as in `...ends with the text "[RESULT] 5", is poor`, or
+  runs to the end), as in `...ends with the text "[RESULT] 5", is poor`, or right
+  after a single quote or backtick (`'[RESULT] 5'`), or
 - an echo of the judged text (pass it as `judged`): the marker and the 20
   non-space characters before it (fewer when the judged text has fewer) appear
   verbatim in a judged response, so a response ending in `[RESULT] 5` that the
@@ -110,7 +111,8 @@ class _Own:
         return not self.quoted(match.start()) and not self.echo(match)
 
     def quoted(self, pos: int) -> bool:
-        return any(a < pos < b for a, b in self.spans)
+        """Inside double quotes, or right after an opening single quote or backtick ('[RESULT] 5')."""
+        return any(a < pos < b for a, b in self.spans) or self.text[:pos].rstrip().endswith(("'", "`", "\u2018"))
 
     def echo(self, match: re.Match[str]) -> bool:
         frag = _squash(match.group(0))
