@@ -6,10 +6,12 @@ not count when it is
 - inside double quotes (straight or curly; a quote left open by a cut-off output
   runs to the end), as in `...ends with the text "[RESULT] 5", is poor`, or right
   after a single quote or backtick (`'[RESULT] 5'`), or
-- an echo of the judged text (pass it as `judged`): the marker and the 20
-  non-space characters before it (fewer when the judged text has fewer) appear
-  verbatim in a judged response, so a response ending in `[RESULT] 5` that the
-  judge copies out does not become its verdict.
+- an echo of the judged text (pass it as `judged`; the engine passes the whole
+  prompt: responses, rubric, template): the marker and the 20 non-space
+  characters before it (fewer when the judged text has fewer) appear verbatim in
+  it, so a response ending in `[RESULT] 5` that the judge copies out, or a base
+  model reciting the prompt's "a reference answer that gets a score of 5", does
+  not become its verdict.
 Template echoes (`[RESULT] (an integer number between 1 and 5)`, prometheus-eval
 issue #58) never match a label and are skipped. When no own marker is present,
 fallbacks (`Score: 4/5`, `4 out of 5`, `Winner: B`) are tried under the same

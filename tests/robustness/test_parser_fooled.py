@@ -103,3 +103,18 @@ def test_engine_passes_both_pairwise_responses():
     assert verdict.winner is None and not verdict.parse_ok
     (swapped,) = Judge(echoing, swap=True).grade_pairwise([item])  # B is response A in the swapped order
     assert swapped.winner is None
+
+
+def test_a_model_reciting_the_prompt_gives_no_verdict():
+    """Base models often recite the prompt; its "a reference answer that gets a score of 5" is no verdict."""
+    from judgesmith.prompts import build_prompt
+
+    item = AbsoluteItem("x", "What is the capital of France?", ANSWER, preset("helpfulness"), reference_answer="Paris.")
+    prompt = build_prompt(item)
+    recital = (prompt.system + "\n\n" + prompt.user)[:400]  # cut off mid-recital, as max_new_tokens does
+    assert parse_absolute(recital).ok  # read alone, the recital looks like a score
+    (verdict,) = Judge(ScriptedBackend(text_fn=lambda p, i: recital)).grade_absolute([item])
+    assert not verdict.parse_ok and verdict.score is None
+    own = ScriptedBackend(text_fn=lambda p, i: recital + "\nFeedback: Correct and brief. [RESULT] 4")
+    (verdict,) = Judge(own).grade_absolute([item])
+    assert verdict.score == 4

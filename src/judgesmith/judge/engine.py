@@ -71,21 +71,21 @@ def _batches(items: Sequence, size: int) -> Iterator[Sequence]:
         yield items[start:start + size]
 
 
-def _absolute_sample(item: AbsoluteItem, gen: Generation) -> Verdict:
-    parsed = parse_absolute(gen.text, judged=(item.response,))  # an echoed "[RESULT] 5" in it is not the verdict
+def _absolute_sample(item_id: str, gen: Generation, judged: Sequence[str | None] = ()) -> Verdict:
+    parsed = parse_absolute(gen.text, judged)  # `judged`: the prompt; a "[RESULT] 5" echoed from it is no verdict
     return Verdict(
-        id=item.id, kind="absolute", feedback=parsed.feedback,
+        id=item_id, kind="absolute", feedback=parsed.feedback,
         score=int(parsed.label) if parsed.label else None,
         probabilities=gen.label_probs, expected_score=expected_score(gen.label_probs),
         parse_ok=parsed.ok, error=parsed.error, raw=gen.text,
     )
 
 
-def _pairwise_sample(item: PairwiseItem, gen: Generation) -> Verdict:
-    parsed = parse_pairwise(gen.text, judged=(item.response_a, item.response_b))
+def _pairwise_sample(item_id: str, gen: Generation, judged: Sequence[str | None] = ()) -> Verdict:
+    parsed = parse_pairwise(gen.text, judged)
     probs = gen.label_probs
     return Verdict(
-        id=item.id, kind="pairwise", feedback=parsed.feedback, winner=parsed.label,
+        id=item_id, kind="pairwise", feedback=parsed.feedback, winner=parsed.label,
         probabilities=probs, expected_score=probs.get("A") if probs else None,
         parse_ok=parsed.ok, error=parsed.error, raw=gen.text,
     )
@@ -152,7 +152,8 @@ class Judge:
         gens = self.backend.generate(
             prompts, labels=labels, n=cfg.n, temperature=cfg.temperature, max_new_tokens=cfg.max_new_tokens
         )
-        return [combine_samples([sample_fn(item, g) for g in outs]) for item, outs in zip(items, gens)]
+        return [combine_samples([sample_fn(item.id, g, (p.system, p.user)) for g in outs])
+                for item, p, outs in zip(items, prompts, gens)]
 
     @staticmethod
     def _scored(item_id: str, probs: dict[str, float], labels: Sequence[str]) -> Verdict:
