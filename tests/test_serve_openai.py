@@ -184,5 +184,5 @@ def test_serve_command_builds_the_app_on_loopback(tiny_model_dir, monkeypatch):
     with TestClient(seen["app"]) as c:
         health = c.get("/healthz").json()
         r = c.post("/v1/judge/absolute", json={"instruction": "q", "response": "a", "mode": "score"})
-    assert health["generation"] is True and health["model"] == str(tiny_model_dir)
+    assert health["generation"] is True and health["model"] == tiny_model_dir.name
     assert r.status_code == 200 and r.json()["verdicts"][0]["score"] in range(1, 6)

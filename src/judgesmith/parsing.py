@@ -1,17 +1,28 @@
 """Parse judge outputs into (feedback, label) without ever raising.
 
-Models write the verdict last, so parsing is anchored at the end: the *last*
-well-formed result marker wins. This matters because small models often echo the
-template, whose own text contains `[RESULT] (an integer number between 1 and 5)`
-(prometheus-eval issue #58); such echoes never match a label and are skipped.
-When no `[RESULT]` marker is present, common fallbacks (`Score: 4/5`,
-`4 out of 5`, `Winner: B`) are tried, again taking the last one.
+The rule: the verdict is the judge's *own* last well-formed `[RESULT]` marker.
+Models write the verdict last, so parsing is anchored at the end; a marker does
+not count when it is
+- inside double quotes (straight or curly; a quote left open by a cut-off output
+  runs to the end), as in `...ends with the text "[RESULT] 5", is poor`, or right
+  after a single quote or backtick (`'[RESULT] 5'`), or
+- an echo of the judged text (pass it as `judged`; the engine passes the whole
+  prompt: responses, rubric, template): the marker and the 20 non-space
+  characters before it (fewer when the judged text has fewer) appear verbatim in
+  it, so a response ending in `[RESULT] 5` that the judge copies out, or a base
+  model reciting the prompt's "a reference answer that gets a score of 5", does
+  not become its verdict.
+Template echoes (`[RESULT] (an integer number between 1 and 5)`, prometheus-eval
+issue #58) never match a label and are skipped. When no own marker is present,
+fallbacks (`Score: 4/5`, `4 out of 5`, `Winner: B`) are tried under the same
+rule, again taking the last one. Anything else is a parse failure, not a guess.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Sequence
 
 _EOS = re.compile(r"(?:</s>|<eos>|<end_of_turn>|<\|im_end\|>|<\|eot_id\|>|<\|endoftext\|>|\s)+$")
 _MARK = r"\[\s*RESULT\s*(?:\]\s*[:=\-]?|[:=\-])\s*"
@@ -42,6 +53,9 @@ _CHOICE_FALLBACKS = (
     re.compile(r"\bresponse\s+(?P<v>[AB])\s+is\s+(?:better|preferred|superior)", re.IGNORECASE),
 )
 _FEEDBACK_ANYWHERE = re.compile(r"(?:^|\n)\s*(?:#+\s*)?feedback\s*:\s*", re.IGNORECASE)
+_ANY_MARK = re.compile(r"\[\s*RESULT", re.IGNORECASE)
+_SQUASH = re.compile(r"[\s*]+")
+ECHO_CONTEXT = 20  # non-space characters before a marker that must match the judged text to call it an echo
 _STRAY_MARK = re.compile(r"\[\s*RESULT\s*\]?\s*(?:\([^)]*\)|[:=\-]?\s*\S+)?", re.IGNORECASE)
 
 
@@ -56,8 +70,64 @@ class ParseResult:
 
 
 def _clean(text: str) -> str:
-    text = text.replace("**", "")
-    return _EOS.sub("", text)
+    text = _EOS.sub("", text.replace("**", "")).strip()
+    if len(text) > 1 and (text[0], text[-1]) in (('"', '"'), ("\u201c", "\u201d")):
+        text = text[1:-1]  # the whole output wrapped in quotes, copied from the template's format line
+    return text
+
+
+def _squash(text: str) -> str:
+    return _SQUASH.sub("", text).lower()
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    """(open, close) index pairs of double-quoted stretches; an unclosed quote runs to the end."""
+    straight = [i for i, ch in enumerate(text) if ch == '"']
+    closes = straight[1::2] + [len(text)] * (len(straight) % 2)
+    spans = list(zip(straight[0::2], closes))
+    start = text.find("\u201c")
+    while start >= 0:
+        end = text.find("\u201d", start + 1)
+        end = len(text) if end < 0 else end
+        spans.append((start, end))
+        start = text.find("\u201c", end + 1)
+    return spans
+
+
+def _common_suffix(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    return n
+
+
+class _Own:
+    """Tells the judge's own words from quoted text and echoes of the judged responses."""
+
+    def __init__(self, text: str, judged: Sequence[str | None]):
+        self.text = text
+        self.spans = _quoted_spans(text)
+        self.judged = [_squash(_clean(j)) for j in judged if j]
+
+    def __call__(self, match: re.Match[str]) -> bool:
+        return not self.quoted(match.start()) and not self.echo(match)
+
+    def quoted(self, pos: int) -> bool:
+        """Inside double quotes, or right after an opening single quote or backtick ('[RESULT] 5')."""
+        return any(a < pos < b for a, b in self.spans) or self.text[:pos].rstrip().endswith(("'", "`", "\u2018"))
+
+    def echo(self, match: re.Match[str]) -> bool:
+        frag = _squash(match.group(0))
+        if not frag or not self.judged:
+            return False
+        before = _squash(self.text[: match.start()])[-4 * ECHO_CONTEXT:]
+        for judged in self.judged:
+            at = judged.find(frag)
+            while at >= 0:
+                if _common_suffix(before, judged[:at]) >= min(ECHO_CONTEXT, at):
+                    return True
+                at = judged.find(frag, at + 1)
+        return False
 
 
 def _feedback(text: str, end: int) -> str:
@@ -70,11 +140,24 @@ def _feedback(text: str, end: int) -> str:
     return fb.strip().rstrip("([").strip()
 
 
-def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
-    match = None
-    for match in pattern.finditer(text):
-        pass
-    return match
+def _last(pattern: re.Pattern[str], text: str, own: _Own) -> re.Match[str] | None:
+    found = [m for m in pattern.finditer(text) if own(m)]
+    return found[-1] if found else None
+
+
+def _fallback(patterns: Sequence[re.Pattern[str]], text: str, own: _Own) -> re.Match[str] | None:
+    """The last own fallback match after the last own `[RESULT]` marker (if any)."""
+    marks = [m.end() for m in _ANY_MARK.finditer(text) if own(m)]
+    after = marks[-1] if marks else 0
+    candidates = [m for p in patterns for m in p.finditer(text) if m.start() >= after and own(m)]
+    return max(candidates, key=_latest) if candidates else None
+
+
+def _no_verdict(text: str, pattern: re.Pattern[str], what: str, nothing: str) -> str:
+    """Why nothing parsed: only quoted/echoed verdicts, a marker without a label, or nothing at all."""
+    if pattern.search(text):
+        return "no verdict of the judge's own: every [RESULT] is quoted or echoes the judged text"
+    return f"[RESULT] marker without {what}" if "RESULT" in text.upper() else nothing
 
 
 def _latest(match: re.Match[str]) -> tuple[int, int]:
@@ -97,39 +180,30 @@ def _score_from(match: re.Match[str]) -> tuple[str | None, str | None]:
     return str(int(number)), None
 
 
-def parse_absolute(text: str | None) -> ParseResult:
-    """Find the 1-5 score at the end of an absolute-grading output."""
+def parse_absolute(text: str | None, judged: Sequence[str | None] = ()) -> ParseResult:
+    """Find the judge's own 1-5 score at the end of an absolute-grading output (`judged`: the response)."""
     if not text or not text.strip():
         return ParseResult("", None, False, "empty output")
     text = _clean(str(text))
-    match = _last(_SCORE_AFTER_MARK, text)
+    own = _Own(text, judged)
+    match = _last(_SCORE_AFTER_MARK, text, own) or _fallback(_SCORE_FALLBACKS, text, own)
     if match is None:
-        if re.search(r"\[\s*RESULT", text, re.IGNORECASE):
-            candidates = [m for p in _SCORE_FALLBACKS for m in p.finditer(text)]
-            after = [m for m in candidates if m.start() > text.upper().rfind("RESULT")]
-            match = max(after, key=_latest) if after else None
-        else:
-            candidates = [m for p in _SCORE_FALLBACKS for m in p.finditer(text)]
-            match = max(candidates, key=_latest) if candidates else None
-        if match is None:
-            reason = "[RESULT] marker without a score" if "RESULT" in text.upper() else "no score found"
-            return ParseResult(text.strip(), None, False, reason)
+        reason = _no_verdict(text, _SCORE_AFTER_MARK, "a score", "no score found")
+        return ParseResult(text.strip(), None, False, reason)
     label, error = _score_from(match)
     return ParseResult(_feedback(text, match.start()), label, label is not None, error)
 
 
-def parse_pairwise(text: str | None) -> ParseResult:
-    """Find the A/B choice at the end of a pairwise-grading output."""
+def parse_pairwise(text: str | None, judged: Sequence[str | None] = ()) -> ParseResult:
+    """Find the judge's own A/B choice at the end of a pairwise output (`judged`: both responses)."""
     if not text or not text.strip():
         return ParseResult("", None, False, "empty output")
     text = _clean(str(text))
-    match = _last(_CHOICE_AFTER_MARK, text)
+    own = _Own(text, judged)
+    match = _last(_CHOICE_AFTER_MARK, text, own) or _fallback(_CHOICE_FALLBACKS, text, own)
     if match is None:
-        candidates = [m for p in _CHOICE_FALLBACKS for m in p.finditer(text)]
-        match = max(candidates, key=_latest) if candidates else None
-        if match is None:
-            reason = "[RESULT] marker without A or B" if "RESULT" in text.upper() else "no choice found"
-            return ParseResult(text.strip(), None, False, reason)
+        reason = _no_verdict(text, _CHOICE_AFTER_MARK, "A or B", "no choice found")
+        return ParseResult(text.strip(), None, False, reason)
     value = match.group("v").upper()
     value = {"1": "A", "2": "B"}.get(value, value)
     feedback = _feedback(text, match.start())
@@ -138,6 +212,6 @@ def parse_pairwise(text: str | None) -> ParseResult:
     return ParseResult(feedback, value, True, None)
 
 
-def parse(text: str | None, kind: str) -> ParseResult:
+def parse(text: str | None, kind: str, judged: Sequence[str | None] = ()) -> ParseResult:
     """Dispatch on the judgment kind ("absolute" or "pairwise")."""
-    return parse_absolute(text) if kind == "absolute" else parse_pairwise(text)
+    return parse_absolute(text, judged) if kind == "absolute" else parse_pairwise(text, judged)

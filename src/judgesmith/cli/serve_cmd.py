@@ -28,6 +28,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
                    help="longest judge prompt in tokens (0: only the model's context); longer items: 400")
     p.add_argument("--max-items", type=int, default=64, help="most items per request (more: 413)")
     p.add_argument("--max-body-bytes", type=int, default=1_000_000, help="largest request body (more: 413)")
+    p.add_argument("--max-request-tokens", type=int, default=65_536,
+                   help="most model work per request: prompt tokens + generation budget, all items (more: 413)")
+    p.add_argument("--served-model-name", default=None,
+                   help="model name shown to clients (default: --model, a local path cut to its last part)")
+    p.add_argument("--allowed-hosts", default="",
+                   help="comma-separated names the Host header may carry when no --api-key is set, besides "
+                        "localhost and IP addresses (DNS-rebinding protection); '*' allows any")
     return p
 
 
@@ -39,13 +46,16 @@ def run(args: argparse.Namespace) -> int:
     from judgesmith.serve.settings import ServeSettings
 
     settings = ServeSettings(
-        model_name=args.model, host=args.host, port=args.port, api_key=args.api_key, max_batch=args.max_batch,
-        max_wait_ms=args.max_wait_ms, default_mode=args.mode, max_new_tokens=args.max_new_tokens,
+        model_name=args.served_model_name or args.model, host=args.host, port=args.port, api_key=args.api_key,
+        max_batch=args.max_batch, max_wait_ms=args.max_wait_ms, default_mode=args.mode, max_new_tokens=args.max_new_tokens,
         max_items=args.max_items, max_body_bytes=args.max_body_bytes,
         max_prompt_tokens=args.max_prompt_tokens or None,
+        max_request_tokens=args.max_request_tokens,
+        allowed_hosts=tuple(h for h in args.allowed_hosts.split(",") if h.strip()),
     )
     if args.host not in ("127.0.0.1", "localhost", "::1") and not args.api_key:
-        log.warning("serving on %s without --api-key: anyone who can reach this port can use the model", args.host)
+        log.warning("serving on %s without --api-key: anyone who can reach this port can use the model "
+                    "(by IP address, or by the names in --allowed-hosts)", args.host)
     log.info("loading %s", args.model)
     backend = HFBackend.from_name(args.model, batch_size=args.max_batch, threads=args.threads)
     app = create_app(backend, settings)

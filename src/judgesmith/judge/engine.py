@@ -83,8 +83,8 @@ def _mean_probs(dists: Sequence[dict[str, float] | None]) -> dict[str, float] | 
     return {k: sum(d.get(k, 0.0) for d in present) / len(present) for k in keys}
 
 
-def _absolute_sample(item_id: str, gen: Generation) -> Verdict:
-    parsed = parse_absolute(gen.text)
+def _absolute_sample(item_id: str, gen: Generation, judged: Sequence[str | None] = ()) -> Verdict:
+    parsed = parse_absolute(gen.text, judged)  # `judged`: the prompt; a "[RESULT] 5" echoed from it is no verdict
     return Verdict(
         id=item_id, kind="absolute", feedback=parsed.feedback,
         score=int(parsed.label) if parsed.label else None,
@@ -93,8 +93,8 @@ def _absolute_sample(item_id: str, gen: Generation) -> Verdict:
     )
 
 
-def _pairwise_sample(item_id: str, gen: Generation) -> Verdict:
-    parsed = parse_pairwise(gen.text)
+def _pairwise_sample(item_id: str, gen: Generation, judged: Sequence[str | None] = ()) -> Verdict:
+    parsed = parse_pairwise(gen.text, judged)
     probs = gen.label_probs
     return Verdict(
         id=item_id, kind="pairwise", feedback=parsed.feedback, winner=parsed.label,
@@ -164,12 +164,13 @@ class Judge:
         gens = self.backend.generate(
             prompts, labels=labels, n=cfg.n, temperature=cfg.temperature, max_new_tokens=cfg.max_new_tokens
         )
-        return [combine_samples([sample_fn(item.id, g) for g in outs]) for item, outs in zip(items, gens)]
+        return [combine_samples([sample_fn(item.id, g, (p.system, p.user)) for g in outs])
+                for item, p, outs in zip(items, prompts, gens)]
 
     @staticmethod
     def _scored(item_id: str, probs: dict[str, float], labels: Sequence[str]) -> Verdict:
         if not probs:
-            return Verdict(id=item_id, kind="absolute" if labels == SCORE_LABELS else "pairwise",
+            return Verdict(id=item_id, kind="absolute" if tuple(labels) == SCORE_LABELS else "pairwise",
                            parse_ok=False, error="backend returned no label distribution")
         best = max(labels, key=lambda k: probs.get(k, 0.0))
         if tuple(labels) == SCORE_LABELS:

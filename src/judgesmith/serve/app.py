@@ -17,7 +17,6 @@ from judgesmith.serve.metrics import ServerMetrics
 from judgesmith.serve.settings import ServeSettings
 
 
-
 @dataclass
 class ServerState:
     """What the route handlers share (on `app.state.judgesmith`)."""
@@ -44,9 +43,10 @@ def _batch_label(key: tuple) -> str:
 def create_app(backend: Backend, settings: ServeSettings | None = None) -> Any:
     """A FastAPI app serving `backend` (routes in judge_api, openai_api, ops_api)."""
     from fastapi import FastAPI, HTTPException
+    from fastapi.exceptions import RequestValidationError
 
     from judgesmith.serve import judge_api, openai_api, ops_api
-    from judgesmith.serve.guards import GuardMiddleware, MetricsMiddleware, http_error
+    from judgesmith.serve.guards import GuardMiddleware, MetricsMiddleware, http_error, validation_error
 
     settings = settings or ServeSettings()
     metrics = ServerMetrics()
@@ -67,7 +67,9 @@ def create_app(backend: Backend, settings: ServeSettings | None = None) -> Any:
     for router in routers:
         app.include_router(router)
     app.add_exception_handler(HTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
     known = {r.path for router in routers for r in router.routes}
-    app.add_middleware(GuardMiddleware, api_key=settings.api_key, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(GuardMiddleware, api_key=settings.api_key, max_body_bytes=settings.max_body_bytes,
+                       host_names=settings.host_names())
     app.add_middleware(MetricsMiddleware, metrics=metrics, known_paths=lambda: known)
     return app

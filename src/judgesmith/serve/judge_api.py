@@ -15,10 +15,12 @@ from functools import partial
 from typing import Any, Sequence
 
 from fastapi import APIRouter, HTTPException, Request
+from starlette.concurrency import run_in_threadpool
 
 from judgesmith.judge.engine import Judge, JudgeConfig
 from judgesmith.records import AbsoluteItem, PairwiseItem, Rubric, Verdict
 from judgesmith.rubrics import PRESETS, preset
+from judgesmith.serve.limits import check_work, judge_work
 from judgesmith.serve.schemas import (AbsoluteIn, AbsoluteRequest, JudgeResponse, PairwiseIn, PairwiseRequest,
                                       RubricIn)
 
@@ -41,9 +43,18 @@ def rubric_from(value: str | RubricIn, where: str) -> Rubric:
                                  "'criteria' and 'score1_description'..'score5_description'") from None
 
 
+def require_text(item: AbsoluteIn | PairwiseIn, where: str) -> None:
+    """The CLI's rule (jsonio): the texts to judge must not be empty or blank; same wording."""
+    keys = ("instruction", "response") if isinstance(item, AbsoluteIn) else ("instruction", "response_a", "response_b")
+    for key in keys:
+        if not getattr(item, key).strip():
+            raise HTTPException(422, f"{where}: {key!r} is empty")
+
+
 def to_records(items: Sequence[AbsoluteIn | PairwiseIn]) -> list[AbsoluteItem | PairwiseItem]:
     out: list[AbsoluteItem | PairwiseItem] = []
     for i, it in enumerate(items):
+        require_text(it, f"items[{i}]")
         rubric = rubric_from(it.rubric, f"items[{i}].rubric")
         common = dict(id=it.id if it.id is not None else str(i), instruction=it.instruction, rubric=rubric,
                       reference_answer=it.reference_answer, context=it.context)
@@ -78,6 +89,8 @@ async def judge_items(state: Any, kind: str, body: AbsoluteRequest | PairwiseReq
     records = to_records(items)
     mode = body.mode or settings.default_mode
     swap = bool(body.swap) and kind == "pairwise"
+    work = await run_in_threadpool(judge_work, state.backend, records, mode, swap, settings.max_new_tokens)
+    check_work(settings, work, f"{len(records)} items")
     config = JudgeConfig(mode=mode, swap=swap, batch_size=settings.max_batch, max_new_tokens=settings.max_new_tokens,
                          tie_tolerance=settings.tie_tolerance, max_prompt_tokens=settings.max_prompt_tokens)
     check_lengths(Judge(state.backend, config), records)

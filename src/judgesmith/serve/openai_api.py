@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 
 from judgesmith.serve.generation import Completion, GenParams, render_chat
+from judgesmith.serve.limits import check_work
 from judgesmith.serve.schemas import ChatCompletionRequest, ChatMessage, CompletionRequest
 
 router = APIRouter(tags=["openai"])
@@ -54,6 +55,8 @@ def _generator(state: Any) -> Any:
 
 async def _run(state: Any, prompts: list[list[int]], params: GenParams) -> list[list[Completion]]:
     generator = state.generator
+    runs = 1 if params.temperature == 0.0 else params.n
+    check_work(state.settings, sum(len(ids) + params.max_tokens * runs for ids in prompts), f"{len(prompts)} prompts")
     try:
         for ids in prompts:
             generator.check_length(len(ids), params.max_tokens)

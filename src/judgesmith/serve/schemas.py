@@ -3,15 +3,56 @@
 A judge request carries `items` (one object or a list); a single item may also be
 posted bare (its fields at the top level). Verdicts mirror `Verdict.to_dict()`.
 Unknown fields are ignored on the OpenAI endpoints, as OpenAI clients add their own.
+Every request body is first checked for values JSON allows but nothing downstream
+can use (NaN/Infinity, lone UTF-16 surrogates), so they get a 422 naming the field
+instead of a 500 from the tokenizer or the error encoder.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 _ITEM_FIELDS = {"instruction", "response", "response_a", "response_b"}
+MIN_TEMPERATURE = 1e-5  # below this (but above 0) sampling divides logits into inf/NaN; 0 means greedy
+
+
+def _bad_value(value: Any) -> str | None:
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{'NaN' if math.isnan(value) else 'Infinity'} is not valid JSON; send a finite number"
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            return (f"holds a lone surrogate ({value[exc.start]!r} at character {exc.start}), "
+                    "which is not valid Unicode; send valid UTF-8 text")
+    return None
+
+
+def check_values(data: Any, path: str = "") -> None:
+    """Raise ValueError naming the first NaN/Infinity or lone-surrogate value anywhere in `data`."""
+    stack = [(path, data)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, dict):
+            stack += [(f"{where}.{k}" if where else str(k), v) for k, v in value.items()]
+            stack += [(f"{where} key", k) for k in value]
+        elif isinstance(value, list):
+            stack += [(f"{where}[{i}]", v) for i, v in enumerate(value)]
+        elif (problem := _bad_value(value)) is not None:
+            raise ValueError(f"{where or 'body'}: {problem}")
+
+
+class _Checked(BaseModel):
+    """A request body: reject NaN/Infinity and lone surrogates before field validation."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _sane_values(cls, data: Any) -> Any:
+        check_values(data)
+        return data
 
 
 class RubricIn(BaseModel):
@@ -47,7 +88,7 @@ class PairwiseIn(_ItemBase):
     response_b: str
 
 
-class _JudgeRequest(BaseModel):
+class _JudgeRequest(_Checked):
     model_config = ConfigDict(extra="forbid")
     mode: Literal["generate", "score"] | None = Field(None, description="default: the server's --mode")
     swap: bool = Field(False, description="pairwise: judge both orders and aggregate")
@@ -101,7 +142,7 @@ class ChatMessage(BaseModel):
     content: str | list[dict[str, Any]] | None = None
 
 
-class _SamplingRequest(BaseModel):
+class _SamplingRequest(_Checked):
     model: str | None = None
     temperature: float = Field(1.0, ge=0.0, le=2.0)
     top_p: float | None = Field(None, gt=0.0, le=1.0)
@@ -109,6 +150,14 @@ class _SamplingRequest(BaseModel):
     stop: str | list[str] | None = None
     seed: int | None = None
     stream: bool = False
+
+    @field_validator("temperature")
+    @classmethod
+    def _samplable(cls, value: float) -> float:
+        if 0.0 < value < MIN_TEMPERATURE:
+            raise ValueError(f"temperature={value:g} is too small to sample with (the logits overflow); "
+                             f"send 0 for greedy decoding or a value >= {MIN_TEMPERATURE:g}")
+        return value
 
 
 class ChatCompletionRequest(_SamplingRequest):
@@ -124,5 +173,14 @@ class ChatCompletionRequest(_SamplingRequest):
 class CompletionRequest(_SamplingRequest):
     prompt: str | list[str]
     max_tokens: int = Field(16, ge=1)
+
+    @field_validator("prompt")
+    @classmethod
+    def _not_empty(cls, value: str | list[str]) -> str | list[str]:
+        for i, text in enumerate([value] if isinstance(value, str) else value):
+            if not text:
+                where = "prompt" if isinstance(value, str) else f"prompt[{i}]"
+                raise ValueError(f"{where} is empty; the model needs at least one character to continue")
+        return value
     logprobs: int | None = Field(None, ge=0, le=20)
     echo: Literal[False] = False
