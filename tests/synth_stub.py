@@ -10,6 +10,7 @@ Keywords in an instruction script what the stub does for it:
 Every answer reports usage of 100 prompt and 50 completion tokens.
 """
 
+import asyncio
 import json
 import re
 import threading
@@ -99,8 +100,9 @@ class StubTeacher:
     def transport(self) -> Any:
         import httpx
 
-        def handler(request: httpx.Request) -> httpx.Response:
+        async def handler(request: httpx.Request) -> httpx.Response:
             assert request.url.path.endswith("/v1/chat/completions"), request.url
+            await asyncio.sleep(0.002)  # let other calls start meanwhile, as a real server would
             try:
                 status, data = self.handle(json.loads(request.content))
             except Timeout:

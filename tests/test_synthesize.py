@@ -139,6 +139,19 @@ def test_max_tokens_total_stops_then_resume_finishes(tmp_path):
     assert more.total == 12 - 5 and manifest["tokens"]["total"] == 12 * per_call
 
 
+@pytest.mark.parametrize("concurrency", [2, 4])
+def test_max_tokens_total_overshoots_by_at_most_the_calls_in_flight(tmp_path, concurrency):
+    stub = StubTeacher()
+    per_call = USAGE["prompt_tokens"] + USAGE["completion_tokens"]
+    manifest = synthesize(_spec(max_tokens_total=6 * per_call), _teacher(concurrency=concurrency), tmp_path,
+                          transport=stub.transport(), progress=False)
+    run = manifest["runs"][0]
+    assert 6 <= run["calls"] <= 6 + concurrency - 1 and manifest["stopped"]
+    assert run["calls"] == stub.total - run["http_retries"]  # answered calls; 429/5xx/timeouts cost nothing
+    assert run["tokens_in"] + run["tokens_out"] == run["calls"] * per_call
+    assert manifest["tokens"]["total"] <= run["calls"] * per_call  # a row stopped between attempts is not written
+
+
 def test_generated_instructions_are_deduplicated(tmp_path):
     stub = StubTeacher()
     spec = _spec(instructions=None, n_instructions=4, scores=(2, 4), per_request=3)

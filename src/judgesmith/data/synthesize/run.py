@@ -55,12 +55,14 @@ class Synthesis:
     def spent(self) -> int:
         return self.spent_before + self.teacher.usage.tokens_in + self.teacher.usage.tokens_out
 
-    async def ask(self, prompt: Prompt, seed: int, max_tokens: int | None = None) -> Answer:
+    def _check_budget(self) -> None:
         budget = self.spec.max_tokens_total
         if budget is not None and self.spent() >= budget:
             self.stopped = f"max_tokens_total {budget} reached"
             raise BudgetReached(self.stopped)
-        answer = await self.teacher.chat(prompt, seed, max_tokens)
+
+    async def ask(self, prompt: Prompt, seed: int, max_tokens: int | None = None) -> Answer:
+        answer = await self.teacher.chat(prompt, seed, max_tokens, gate=self._check_budget)
         self.bar.tick(self)
         return answer
 

@@ -13,7 +13,7 @@ import asyncio
 import logging
 import random
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from judgesmith.prompts import Prompt
 
@@ -90,9 +90,16 @@ class Teacher:
         return {"model": self.config.model, "messages": prompt.messages(), "temperature": self.config.temperature,
                 "max_tokens": max_tokens or self.config.max_tokens, "seed": seed}
 
-    async def chat(self, prompt: Prompt, seed: int, max_tokens: int | None = None) -> Answer:
-        """One chat completion, retried on transient errors; raises TeacherError or TeacherFatal."""
+    async def chat(self, prompt: Prompt, seed: int, max_tokens: int | None = None,
+                   gate: Callable[[], None] | None = None) -> Answer:
+        """One chat completion, retried on transient errors; raises TeacherError or TeacherFatal.
+
+        `gate` runs once a concurrency slot is free, right before the call (a budget check
+        there sees every answer that came back while this call waited).
+        """
         async with self._sem:
+            if gate is not None:
+                gate()
             return await self._with_retries(self._body(prompt, seed, max_tokens))
 
     async def _with_retries(self, body: dict[str, Any]) -> Answer:
