@@ -162,6 +162,22 @@ def test_generated_instructions_are_deduplicated(tmp_path):
     assert manifest["rows"]["absolute"] == 8 and manifest["rows"]["pairwise"] == 8
 
 
+@pytest.mark.parametrize("from_file", [True, False])
+def test_teacher_outage_writes_nothing_then_a_rerun_finishes(tmp_path, from_file):
+    import httpx
+
+    down = httpx.MockTransport(lambda r: httpx.Response(503, text="down", headers={"Retry-After": "0"}))
+    spec = _spec(instructions=tuple((f"q{i}", t) for i, t in enumerate(SCRIPT[:2])) if from_file else None,
+                 n_instructions=0 if from_file else 3)
+    manifest = synthesize(spec, _teacher(max_retries=2), tmp_path, transport=down, progress=False)
+    assert not manifest["complete"] and manifest["rows"]["absolute"] == 0
+    assert manifest["runs"][0]["failed_calls"] == (2 if from_file else 1)
+    assert manifest["runs"][0]["http_retries"] == 2 * manifest["runs"][0]["failed_calls"]
+    assert (manifest["stopped"] is None) == from_file  # generation cannot go on without the teacher
+    manifest = synthesize(spec, _teacher(), tmp_path, transport=StubTeacher().transport(), progress=False)
+    assert manifest["complete"] and manifest["rows"]["absolute"] == (10 if from_file else 15)
+
+
 def test_other_http_errors_stop_the_run(tmp_path):
     import httpx
 

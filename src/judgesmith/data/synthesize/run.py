@@ -201,6 +201,8 @@ async def synthesize_async(spec: SynthSpec, teacher_config: TeacherConfig, out: 
                 await asyncio.gather(*(syn.one(iid, text) for iid, text in todo))
             except BudgetReached:
                 pass
+            except TeacherError as exc:
+                syn.stopped = str(exc)
             run = {"started": started, "finished": time.time(), **asdict(teacher.usage), "stopped": syn.stopped}
     finally:
         bar.close()
