@@ -73,6 +73,8 @@ class StubTeacher:
         n = self.calls[("gen", "", 0)]
         self.calls[("gen", "", 0)] += 1
         chunk = GENERATED[3 * n:3 * n + 3] or ["no new ideas"]
+        if n == 0:  # a weak teacher repeats a line of its task description
+            chunk = chunk + ["Each instruction must be self-contained and different from the examples."]
         text = "\n".join(f"Instruction {i}: {t}" for i, t in enumerate(chunk, start=1))
         return 200, self._ok(text)
 

@@ -158,7 +158,7 @@ def test_generated_instructions_are_deduplicated(tmp_path):
     manifest = synthesize(spec, _teacher(), tmp_path, transport=stub.transport(), progress=False)
     texts = [r["instruction"] for r in _rows(tmp_path / "instructions.jsonl")]
     assert texts == [GENERATED[0], GENERATED[1], GENERATED[3], GENERATED[4]]
-    assert manifest["counts"]["instructions"]["dropped_reasons"] == {"near-duplicate": 1}
+    assert manifest["counts"]["instructions"]["dropped_reasons"] == {"near-duplicate": 1, "echoes the prompt": 1}
     assert manifest["rows"]["absolute"] == 8 and manifest["rows"]["pairwise"] == 8
 
 

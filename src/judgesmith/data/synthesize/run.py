@@ -93,10 +93,12 @@ class Synthesis:
             want = min(self.spec.per_request, self.spec.n_instructions - len(self.store.rows["instructions"]))
             call = len([r for r in self.store.rows["rejected"].values() if r.get("step") == "instructions"])
             seed = self.spec.seed * 1000 + len(self.store.rows["instructions"]) + call
-            answer = await self.ask(instructions_prompt(self.spec.rubric, self.spec.seed_instructions, want), seed)
+            prompt = instructions_prompt(self.spec.rubric, self.spec.seed_instructions, want)
+            answer = await self.ask(prompt, seed)
             rounds += 1
             found = parse_instructions(answer.text)
             existing = seeds + [(r["id"], r["instruction"]) for r in self.store.rows["instructions"].values()]
+            existing += _prompt_lines(f"{prompt.system}\n{prompt.user}")  # weak teachers echo the task description
             new, dupes = steps.dedupe(found, existing, self.spec.checks.duplicate_threshold, "g")
             new = new[:want]
             if not new and not dupes:
@@ -118,9 +120,9 @@ class Synthesis:
                                             **cost, **self.meta(seed)})
             cost = {"tokens_in": 0, "tokens_out": 0}
         for iid, text, twin in dupes:
-            self.store.add("rejected", {"id": f"dup-{iid}", "file_id": iid, "step": "instructions",
-                                        "reason": "near-duplicate", "detail": f"repeats {twin}", "instruction": text,
-                                        "attempts": 1,
+            reason = "echoes the prompt" if twin.startswith(ECHO) else "near-duplicate"
+            self.store.add("rejected", {"id": f"dup-{iid}", "file_id": iid, "step": "instructions", "reason": reason,
+                                        "detail": f"repeats {twin}", "instruction": text, "attempts": 1,
                                         **cost, **self.meta(seed)})
             cost = {"tokens_in": 0, "tokens_out": 0}
 
@@ -169,6 +171,15 @@ class Synthesis:
         else:
             self.store.add("rejected", {**common, "step": step, "reason": out.reason, "detail": out.detail,
                                         "last_output": out.last_output})
+
+
+ECHO = "prompt-line-"
+
+
+def _prompt_lines(text: str) -> list[tuple[str, str]]:
+    """The instruction prompt's own lines (minus the seed examples) as `(id, text)` to dedupe against."""
+    lines = [ln for ln in text.splitlines() if len(ln.split()) >= 4 and not ln.startswith("Example ")]
+    return [(f"{ECHO}{i}", ln) for i, ln in enumerate(lines)]
 
 
 def _calls_ahead(store: Store, todo: list[tuple[str, str]], scores: tuple[int, ...]) -> int:

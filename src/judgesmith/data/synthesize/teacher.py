@@ -78,6 +78,8 @@ class Teacher:
         except ImportError:
             raise ValueError("synthesis needs httpx: pip install 'judgesmith[synthesize]'") from None
 
+        if logging.getLogger("httpx").level == logging.NOTSET:
+            logging.getLogger("httpx").setLevel(logging.WARNING)  # not one INFO line per request
         headers = {"Authorization": f"Bearer {self.config.api_key}"} if self.config.api_key else {}
         self._client = httpx.AsyncClient(base_url=self.config.base_url.rstrip("/") + "/", headers=headers,
                                          timeout=self.config.timeout_s, transport=self._transport)
