@@ -1,4 +1,4 @@
-"""`judgesmith data build|stats|check`: build SFT sets from a recipe, describe a JSONL file, check sources."""
+"""`judgesmith data build|stats|check|synthesize`: build SFT sets, describe a file, check sources, make data."""
 
 from __future__ import annotations
 
@@ -27,7 +27,47 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     c.add_argument("names", nargs="*", help="dataset names (default: all known)")
     c.add_argument("--loader", default=None, help="loader for a file given as NAME (with --path)")
     c.add_argument("--path", default=None, help="file for --loader")
+    _add_synthesize(dsub)
     return p
+
+
+def _add_synthesize(dsub: argparse._SubParsersAction) -> None:
+    y = dsub.add_parser("synthesize", help="rubric + teacher model -> Prometheus-style absolute/pairwise JSONL",
+                        description="Ask an OpenAI-compatible teacher for instructions, a score-5 reference and one "
+                                    "response per score 1-5 with feedback; keep what the judge parser reads back "
+                                    "as the intended score; derive pairs. Rerun the same command to resume.")
+    y.add_argument("--rubric", required=True,
+                   help="rubric YAML (criteria, score1..5 descriptions, optional seed_instructions), "
+                        "e.g. recipes/rubrics/sql-explanations.yaml")
+    src = y.add_mutually_exclusive_group(required=True)
+    src.add_argument("--instructions", default=None, help="JSONL of {instruction, id?} (or .txt, one per line)")
+    src.add_argument("--n-instructions", type=int, default=None, help="generate this many instructions")
+    y.add_argument("--teacher-base-url", required=True, help="e.g. https://api.openai.com/v1, http://127.0.0.1:8000/v1")
+    y.add_argument("--teacher-model", required=True, help="model name the teacher server knows")
+    y.add_argument("--api-key", default=None, help="teacher API key (default: $OPENAI_API_KEY, if set)")
+    y.add_argument("--out", required=True, help="output folder (rerun with the same folder to resume)")
+    y.add_argument("--concurrency", type=int, default=4, help="teacher calls in flight (default 4)")
+    y.add_argument("--max-attempts", type=int, default=3, help="asks per row before it is dropped (default 3)")
+    y.add_argument("--max-retries", type=int, default=5, help="retries on 429/5xx/timeouts per call (default 5)")
+    y.add_argument("--timeout", type=float, default=300.0, help="seconds per teacher call (default 300)")
+    y.add_argument("--temperature", type=float, default=0.7)
+    y.add_argument("--max-tokens", type=int, default=1024, help="max new tokens per teacher call (default 1024)")
+    y.add_argument("--max-tokens-total", type=int, default=None,
+                   help="stop starting calls once this many tokens (in+out, all runs into --out) are spent")
+    y.add_argument("--seed", type=int, default=0)
+    y.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def print_synthesis(manifest: dict) -> None:
+    """Kept / retried / dropped per step, then rows and tokens."""
+    print(f"{'step':<14}{'kept':>6}{'retried':>9}{'dropped':>9}  drop reasons")
+    for step, c in manifest["counts"].items():
+        reasons = "; ".join(f"{r} x{n}" for r, n in c["dropped_reasons"].items())
+        print(f"{step:<14}{c['kept']:>6}{c['retried']:>9}{c['dropped']:>9}  {reasons}")
+    rows, tok = manifest["rows"], manifest["tokens"]
+    print(f"rows: {rows['absolute']} absolute, {rows['pairwise']} pairwise; tokens in {tok['in']} out {tok['out']}; "
+          f"{'complete' if manifest['complete'] else 'INCOMPLETE (rerun to resume)'}"
+          f"{'; stopped: ' + manifest['stopped'] if manifest['stopped'] else ''}")
 
 
 def _print_build(manifest: dict) -> None:
@@ -87,5 +127,26 @@ def _run_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_synthesize(args: argparse.Namespace) -> int:
+    import os
+
+    from judgesmith.data.synthesize import synthesize
+    from judgesmith.data.synthesize.config import SynthesizeSection
+
+    section = SynthesizeSection(
+        rubric=args.rubric, instructions=args.instructions, n_instructions=args.n_instructions,
+        teacher_base_url=args.teacher_base_url, teacher_model=args.teacher_model, concurrency=args.concurrency,
+        max_attempts=args.max_attempts, max_retries=args.max_retries, timeout_s=args.timeout,
+        temperature=args.temperature, max_tokens=args.max_tokens, max_tokens_total=args.max_tokens_total,
+        seed=args.seed)
+    spec, teacher = section.build(api_key=args.api_key or os.environ.get("OPENAI_API_KEY"))
+    manifest = synthesize(spec, teacher, args.out, progress=not args.no_progress)
+    print_synthesis(manifest)
+    print(f"wrote {args.out}/absolute.jsonl, {args.out}/pairwise.jsonl, {args.out}/manifest.json "
+          "(read them with `loader: generic` in a data recipe)")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
-    return {"build": _run_build, "stats": _run_stats, "check": _run_check}[args.data_command](args)
+    return {"build": _run_build, "stats": _run_stats, "check": _run_check,
+            "synthesize": _run_synthesize}[args.data_command](args)

@@ -1,4 +1,4 @@
-"""`judgesmith build`: data -> feedback judge -> preference judge -> merge -> bench -> consistency -> report.
+"""`judgesmith build`: [synthesize ->] data -> feedback and preference judges -> merge -> bench -> report.
 
 Each stage reads the previous stages' folders in the build folder and is cached
 by a hash of its recipe section, its upstream stages and its code (see
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from judgesmith.pipeline import custom
 from judgesmith.pipeline.recipe import BuildRecipe, resolve
 from judgesmith.pipeline.stages import Context, Stage
 
@@ -67,6 +68,9 @@ def plan(recipe: BuildRecipe, base: Path, quick: bool = False) -> Plan:
     from judgesmith.merge.recipe import load_merge_recipe
 
     data = load_data(resolve(base, recipe.data))
+    custom.check_placeholder(recipe, data)
+    if recipe.synthesize is not None:
+        recipe.synthesize.build(lambda p: resolve(base, p))  # rubric and instructions files fail early
     merge = load_merge_recipe(resolve(base, recipe.merge))
     merge = merge.model_copy(update={"base_model": recipe.base_model})
     limits = recipe.train_limits
@@ -84,7 +88,8 @@ def _data_stage(p: Plan):
     def run(sdir: Path, ctx: Context) -> None:
         from judgesmith.data.build import build
 
-        build(p.data, sdir, base=resolve(p.base, p.recipe.data).parent)
+        data = custom.with_synthesized(p.data, ctx.dirs["synthesize"]) if "synthesize" in ctx.dirs else p.data
+        build(data, sdir, base=resolve(p.base, p.recipe.data).parent)
     return run
 
 
@@ -125,7 +130,11 @@ def _bench_setup(p: Plan) -> tuple[Any, Any, Any, int | None, int]:
     factory = backend_factory(spec.backend, batch_size=spec.batch_size, threads=p.recipe.threads)
     limit = p.recipe.quick.bench_limit if p.quick else spec.limit
     resamples = p.recipe.quick.resamples if p.quick else spec.resamples
-    return load_suite(spec.suite), protocol, factory, limit, resamples
+    suite = load_suite(spec.suite)
+    gold = custom.gold_entries(p.recipe, p.base)
+    if gold:
+        suite = suite.model_copy(update={"benchmarks": [*suite.benchmarks, *gold]})
+    return suite, protocol, factory, limit, resamples
 
 
 def _bench_stage(p: Plan):
@@ -167,9 +176,14 @@ def _report_stage(p: Plan):
 def stages(p: Plan) -> list[Stage]:
     """The pipeline as stages; each `config` is what its cache key hashes."""
     r = p.recipe
-    bench_cfg = {"bench": _dump(r.bench), "quick": _dump(r.quick) if p.quick else None, "base": r.base_model}
-    out = [
-        Stage("data", _data_stage(p), _dump(p.data), (), ("judgesmith.data",)),
+    bench_cfg = {"bench": _dump(r.bench), "quick": _dump(r.quick) if p.quick else None, "base": r.base_model,
+                 "gold": custom.gold_config(r, p.base)}
+    out = []
+    if r.synthesize is not None:
+        out.append(Stage("synthesize", custom.synth_stage(r, p.base), custom.synth_config(r, p.base), (),
+                         ("judgesmith.data.synthesize", "judgesmith.parsing")))
+    out += [
+        Stage("data", _data_stage(p), _dump(p.data), ("synthesize",) if r.synthesize else (), ("judgesmith.data",)),
         Stage("train-feedback", _train_stage(p.feedback), _dump(p.feedback), ("data",),
               ("judgesmith.train", "judgesmith.models")),
         Stage("train-preference", _train_stage(p.preference), _dump(p.preference), ("data",),
@@ -191,7 +205,12 @@ def stages(p: Plan) -> list[Stage]:
 def describe(p: Plan) -> str:
     """The plan as text (`--dry-run`)."""
     r = p.recipe
-    lines = [f"build {r.name}{' (quick)' if p.quick else ''}: base model {r.base_model}",
+    lines = [f"build {r.name}{' (quick)' if p.quick else ''}: base model {r.base_model}"]
+    if r.synthesize is not None:
+        y = r.synthesize
+        lines.append(f"  synthesize  rubric {y.rubric}, teacher {y.teacher_model} at {y.teacher_base_url}, "
+                     f"{y.n_instructions or 'instructions from ' + str(y.instructions)} instructions x 5 scores")
+    lines += [
              f"  data        {r.data}: sources {[s.name for s in p.data.sources]}",
              f"  feedback    LoRA r={p.feedback.lora.r} alpha={p.feedback.lora.alpha} "
              f"dropout={p.feedback.lora.dropout}, lr={p.feedback.training.learning_rate}, "
@@ -205,4 +224,5 @@ def describe(p: Plan) -> str:
              f"  bench       suite {r.bench.suite}, mode {r.bench.mode}, protocol {r.bench.protocol}, "
              f"backend {r.bench.backend}, models {', '.join(r.bench.models)}",
              f"  consistency {'yes' if r.bench.consistency else 'no'}"]
+    lines += [f"  gold        {g.kind} {g.path}" for g in r.bench.gold]
     return "\n".join(lines)

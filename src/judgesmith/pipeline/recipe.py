@@ -1,8 +1,11 @@
 """The build recipe: one YAML file naming every stage's recipe, validated before anything runs.
 
 Paths inside are relative to the recipe file. The build folder overrides where
-each stage reads and writes (data -> train -> merge -> bench), so the stage
-recipes stay usable on their own.
+each stage reads and writes (synthesize -> data -> train -> merge -> bench), so the
+stage recipes stay usable on their own. An optional `synthesize:` section makes the
+training data from a rubric and a teacher first (the data recipe then reads
+`{synthesize}/absolute.jsonl` and `{synthesize}/pairwise.jsonl`); optional
+`bench.gold` files (hand-labelled absolute or pairwise JSONL) join the bench suite.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from pathlib import Path
 from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from judgesmith.data.synthesize.config import SynthesizeSection
 
 
 class _Strict(BaseModel):
@@ -29,6 +34,17 @@ class TrainLimits(_Strict):
     preference: Optional[int] = Field(None, ge=1)
 
 
+class GoldSpec(_Strict):
+    """A hand-labelled file for the bench, read by the generic loader (`score` or `label` column)."""
+
+    path: Path
+    kind: Literal["absolute", "pairwise"]
+    id: Optional[str] = None
+    rubric: Optional[Path] = None  # default: the synthesize rubric, else each row's own `rubric`
+    limit: Optional[int] = Field(None, ge=1)
+    options: dict = Field(default_factory=dict)
+
+
 class BenchSpec(_Strict):
     suite: str = "default"
     mode: Literal["generate", "score"] = "score"
@@ -42,6 +58,7 @@ class BenchSpec(_Strict):
     # specialists cost as much bench time again each on a CPU.
     models: list[Literal["base", "feedback", "preference", "merged"]] = Field(
         default_factory=lambda: ["base", "feedback", "preference", "merged"], min_length=1)
+    gold: list[GoldSpec] = Field(default_factory=list)
 
 
 class QuickSpec(_Strict):
@@ -59,6 +76,7 @@ class BuildRecipe(_Strict):
     name: str
     description: str = ""
     base_model: str
+    synthesize: Optional[SynthesizeSection] = None
     data: Path
     train: TrainPaths
     merge: Path
