@@ -58,7 +58,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--num-generations", type=int, default=4, help="answers per prompt (one GRPO group)")
     p.add_argument("--max-completion-length", type=int, default=32)
     p.add_argument("--eval-every", type=int, default=2, help="JudgeEvalCallback interval; 0 turns it off")
-    p.add_argument("--learning-rate", type=float, default=1e-4)
+    p.add_argument("--learning-rate", type=float, default=5e-4)
     p.add_argument("--out", default="runs/grpo-with-judge")
     p.add_argument("--seed", type=int, default=0)
     return p.parse_args()
@@ -121,12 +121,17 @@ def main() -> None:
                           train_dataset=data, peft_config=LoraConfig(r=8, lora_alpha=16, task_type="CAUSAL_LM"),
                           callbacks=[print_rewards()])
     trainer.remove_callback(PrinterCallback)  # print_rewards() prints the lines that matter here
+    evaluator = None
     if args.eval_every:
-        JudgeEvalCallback(judge, EVAL_PROMPTS, every_n_steps=args.eval_every, rubric=args.rubric,
-                          max_new_tokens=args.max_completion_length, api_key=args.api_key).attach(trainer)
+        evaluator = JudgeEvalCallback(judge, EVAL_PROMPTS, every_n_steps=args.eval_every, rubric=args.rubric,
+                                      max_new_tokens=args.max_completion_length, api_key=args.api_key).attach(trainer)
     trainer.train()
     print(f"done: {args.steps} steps in {time.monotonic() - start:.0f} s; judge calls {reward.calls}, "
           f"completions judged {reward.judged}, failures {reward.failures}", flush=True)
+    if evaluator is not None and evaluator.answers is not None:
+        changed = sum(a != b for a, b in zip(evaluator.answers, evaluator.baseline))
+        # Unchanged greedy answers judged against themselves in both orders give a win rate of exactly 0.5.
+        print(f"eval answers that changed since step 0: {changed} of {len(EVAL_PROMPTS)}", flush=True)
 
 
 if __name__ == "__main__":
