@@ -179,3 +179,20 @@ def test_in_a_grpo_run_the_metrics_join_trls_own_step_records(tiny_model_dir, tm
     assert sorted(steps) == [1, 2, 3]
     assert all("rewards/judge_score/mean" in h for h in steps.values())  # TRL's metrics were not flushed early
     assert "judge/win_rate" in steps[2] and "judge/mean_score" not in steps[1]
+
+
+def test_the_grpo_example_runs_end_to_end_on_tiny_models(tiny_model_dir, tmp_path, monkeypatch, capsys):
+    import runpy
+    import sys
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "grpo_with_judge.py"
+    monkeypatch.setattr(sys, "argv", [str(example), "--policy", str(tiny_model_dir), "--judge", str(tiny_model_dir),
+                                      "--steps", "2", "--num-generations", "2", "--max-completion-length", "4",
+                                      "--out", str(tmp_path)])
+    runpy.run_path(str(example), run_name="__main__")
+    lines = capsys.readouterr().out.splitlines()
+    rewards = [line for line in lines if re.match(r"step \d: judge reward mean [1-5]\.\d{3} ", line)]
+    assert [r.split(":")[0] for r in rewards] == ["step 1", "step 2"]
+    assert any(line.startswith("step 2: eval mean score") and "win rate vs step 0" in line for line in lines)
+    assert any(line.startswith("done: 2 steps") and "failures 0" in line for line in lines)
