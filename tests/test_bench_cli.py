@@ -26,7 +26,9 @@ def test_cli_bench_then_consistency_tiny_model(tmp_path, suite_file, tiny_model_
     assert main(["bench", *common]) == 0
     results = json.loads((out / "results.json").read_text())
     assert {e["benchmark"]: e["n_judged"] for e in results["results"]} == {"vicuna": 2, "autoj_pairwise": 2}
-    assert "reported, not measured here" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "reported, not measured here" in printed
+    assert "tiny: engine hf (transformers float32 on cpu, shared-prefix reuse), score mode: 4 judgments in" in printed
     assert main(["consistency", *common]) == 0
     cons = json.loads((out / "consistency.json").read_text())
     assert cons["results"][0]["n_pairs"] == 6 and cons["results"][0]["n_responses"] == 4

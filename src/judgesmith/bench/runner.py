@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,6 +20,7 @@ from judgesmith.bench.benchmark import Benchmark
 from judgesmith.bench.models import BackendFactory, ModelSpec, release
 from judgesmith.bench.protocol import Protocol
 from judgesmith.bench.store import VerdictStore
+from judgesmith.judge.backends import throughput_line
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +107,15 @@ def pending(tasks: Sequence[BenchTask], model: ModelSpec, store: VerdictStore) -
     return out
 
 
+def _record_throughput(out: Path, label: str, line: str) -> None:
+    """Keep each model's engine and judgments/s of its last judging run in `throughput.json`."""
+    path = out / "throughput.json"
+    seen = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    seen[label] = line
+    path.write_text(json.dumps(seen, indent=1), encoding="utf-8")
+    log.info("%s: %s", label, line)
+
+
 def run_bench(models: Sequence[ModelSpec], tasks: Sequence[BenchTask], out_dir: str | Path, protocol: Protocol,
               make_backend: BackendFactory, suite_name: str = "custom", n_resamples: int = 1000,
               seed: int = 0, html: bool = True) -> dict[str, Any]:
@@ -123,9 +134,13 @@ def run_bench(models: Sequence[ModelSpec], tasks: Sequence[BenchTask], out_dir: 
             continue
         backend = make_backend(model)
         try:
+            judged, start = 0, time.perf_counter()
             for task in todo:
                 n = judge_task(backend, task, model, store, protocol)
+                judged += n
                 log.info("%s / %s: judged %d items", model.label, task.key, n)
+            _record_throughput(out, model.label, throughput_line(backend, protocol.mode, judged,
+                                                                 time.perf_counter() - start))
         finally:
             release(backend)
             del backend

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 
 
 def add_common(p: argparse.ArgumentParser) -> None:
@@ -53,5 +54,9 @@ def run(args: argparse.Namespace) -> int:
     tasks = prepare_tasks(suite.benchmarks, seed=suite.seed, limit=args.limit)
     run_bench(models, tasks, args.out, protocol, factory, suite_name=suite.name, n_resamples=args.resamples,
               seed=suite.seed, html=not args.no_html)
-    print((__import__("pathlib").Path(args.out) / "results.md").read_text(encoding="utf-8"))
+    out = __import__("pathlib").Path(args.out)
+    print((out / "results.md").read_text(encoding="utf-8"))
+    if (out / "throughput.json").is_file():
+        for label, line in json.loads((out / "throughput.json").read_text(encoding="utf-8")).items():
+            print(f"{label}: {line}")
     return 0

@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
 
     from judgesmith.jsonio import JsonlAppender, done_ids
     from judgesmith.judge import Judge, JudgeConfig
-    from judgesmith.judge.backends import make_backend
+    from judgesmith.judge.backends import make_backend, throughput_line
 
     config = JudgeConfig(mode=args.mode, n=args.n, temperature=args.temperature, swap=args.swap,
                          max_new_tokens=args.max_new_tokens, batch_size=args.batch_size)
@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
             for verdicts in batches:
                 out.write(v.to_dict() for v in verdicts)
                 bar.update(len(verdicts))
-        log.info("judged %d items in %.1f s", len(items), time.perf_counter() - start)
+        print(throughput_line(backend, args.mode, len(items), time.perf_counter() - start))
     print_summary(args.output, rows, len(bad))
     return 0
 
