@@ -37,34 +37,54 @@ def naive_generate(model, tokenizer, prompts, new_tokens: int) -> None:
                        pad_token_id=tokenizer.pad_token_id)
 
 
-def timed(fn) -> float:
+def timed(fn, label: str = "") -> float:
     start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
+    result = fn()
+    seconds = time.perf_counter() - start
+    if label:
+        print(f"  {label}: {seconds:.1f} s", flush=True)
+    if isinstance(result, list):
+        VERDICTS[label] = result
+    return seconds
 
 
-def hf_rows(args, items, prompts) -> tuple[list[tuple[str, float, str]], object]:
-    """(a), (b), (c), (c+) with transformers; also returns the model's shape for the floor."""
+VERDICTS: dict[str, list] = {}  # score-mode verdicts by row, for the agreement line
+
+
+def agreement(reference, verdicts) -> str:
+    """Argmax agreement and the largest label-probability difference against a reference row."""
+    same = sum(a.score == b.score for a, b in zip(reference, verdicts)) / len(reference)
+    worst = max(abs(a.probabilities[k] - b.probabilities[k]) for a, b in zip(reference, verdicts)
+                for k in a.probabilities)
+    return f"argmax agree {same:.0%}, max |dp| {worst:.4f}"
+
+
+def hf_score_rows(args, backend, items) -> list[tuple[str, float, str]]:
+    """(c) and (c+): transformers score mode without and with shared-prefix reuse."""
     from judgesmith.judge import Judge
-    from judgesmith.judge.backends.hf import HFBackend
 
-    backend = HFBackend.from_name(args.model, batch_size=args.batch_size, threads=args.threads)
-    shape = model_shape(backend.model)
+    bs = args.batch_size
+    backend.prefix_reuse = False
+    t_c = timed(lambda: Judge(backend, mode="score", batch_size=bs).grade_absolute(items), "(c)")
+    backend.prefix_reuse = True
+    t_p = timed(lambda: Judge(backend, mode="score", batch_size=bs).grade_absolute(items), "(c+)")
+    return [(f"(c) transformers score (bs={bs})", t_c, "score"),
+            (f"(c+) transformers score, prefix reuse (bs={bs})", t_p, "score")]
+
+
+def hf_generate_rows(args, backend, items, prompts) -> list[tuple[str, float, str]]:
+    """(a) naive per-item and (b) the engine's batched generate, both decoding exactly max_new_tokens."""
+    from judgesmith.judge import Judge
+
     bs, new = args.batch_size, args.max_new_tokens
-    t_a = timed(lambda: naive_generate(backend.model, backend.tokenizer, prompts, new))
     plain_generate = backend.model.generate
     backend.model.generate = functools.partial(plain_generate, min_new_tokens=new)  # no early EOS
-    t_b = timed(lambda: Judge(backend, mode="generate", max_new_tokens=new, batch_size=bs).grade_absolute(items))
+    t_b = timed(lambda: Judge(backend, mode="generate", max_new_tokens=new, batch_size=bs).grade_absolute(items),
+                "(b)")
     backend.model.generate = plain_generate
-    backend.prefix_reuse = False
-    t_c = timed(lambda: Judge(backend, mode="score", batch_size=bs).grade_absolute(items))
-    backend.prefix_reuse = True
-    t_p = timed(lambda: Judge(backend, mode="score", batch_size=bs).grade_absolute(items))
-    rows = [("(a) transformers naive per-item generate", t_a, "gen"),
-            (f"(b) transformers batched generate (bs={bs})", t_b, "gen"),
-            (f"(c) transformers score (bs={bs})", t_c, "score"),
-            (f"(c+) transformers score, prefix reuse (bs={bs})", t_p, "score")]
-    return rows, (shape, backend)
+    t_a = timed(lambda: naive_generate(backend.model, backend.tokenizer, prompts, new), "(a)")
+    return [("(a) transformers naive per-item generate", t_a, "gen"),
+            (f"(b) transformers batched generate (bs={bs})", t_b, "gen")]
 
 
 def llamacpp_rows(args, items) -> list[tuple[str, float, str]]:
@@ -85,14 +105,15 @@ def llamacpp_rows(args, items) -> list[tuple[str, float, str]]:
     rows = []
     if args.llamacpp_before:  # the settings before issue 13: no flash attention, 512-token batches
         before = LlamaCppBackend(gguf, threads=args.threads, flash_attn=False, n_batch=512, n_ubatch=512)
-        t_before = timed(lambda: Judge(before, mode="score").grade_absolute(items))
+        t_before = timed(lambda: Judge(before, mode="score").grade_absolute(items), "(e0)")
         before.close()
         rows.append((f"(e0) llama.cpp score, old settings ({before.path.name})", t_before, "score"))
     backend = LlamaCppBackend(gguf, threads=args.threads)
     label = backend.path.name
-    t_e = timed(lambda: Judge(backend, mode="score").grade_absolute(items))
+    t_e = timed(lambda: Judge(backend, mode="score").grade_absolute(items), "(e)")
     backend._is_stop = lambda token: False  # no early EOS: exactly max_new_tokens per item
-    t_d = timed(lambda: Judge(backend, mode="generate", max_new_tokens=args.max_new_tokens).grade_absolute(items))
+    t_d = timed(lambda: Judge(backend, mode="generate", max_new_tokens=args.max_new_tokens).grade_absolute(items),
+                "(d)")
     backend.close()
     return rows + [(f"(d) llama.cpp generate ({label})", t_d, "gen"), (f"(e) llama.cpp score ({label})", t_e, "score")]
 
@@ -118,6 +139,9 @@ def report(args, n: int, rows, floor: dict[str, float], rate: float) -> None:
     ratios = [("e/e0", "(e0)", "(e)"), ("b/a", "(a)", "(b)"), ("c/a", "(a)", "(c)"), ("c+/c", "(c)", "(c+)"), ("d/a", "(a)", "(d)"),
               ("d/b", "(b)", "(d)"), ("e/c", "(c)", "(e)"), ("e/c+", "(c+)", "(e)")]
     print("   ".join(f"{label} = {t[num] / t[den]:.2f}x" for label, num, den in ratios if num in t and den in t))
+    for row in ("(c+)", "(e0)", "(e)"):
+        if row in VERDICTS and "(c)" in VERDICTS:
+            print(f"{row} vs (c) score verdicts: {agreement(VERDICTS['(c)'], VERDICTS[row])}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -134,20 +158,23 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from judgesmith.data.sources import prometheus_absolute
+    from judgesmith.judge.backends.hf import HFBackend
     from judgesmith.paths import data_file
     from judgesmith.prompts import build_prompt
 
     items = [ex.item for ex in prometheus_absolute.load(data_file("prometheus/vicuna_eval.json")).absolute]
     items = items[: args.items]
     prompts = [build_prompt(it) for it in items]
-    rows, (shape, backend) = hf_rows(args, items, prompts)
-    scored, plain = prompt_tokens(backend, prompts)
-    del backend
+    backend = HFBackend.from_name(args.model, batch_size=args.batch_size, threads=args.threads)
+    shape, (scored, plain) = model_shape(backend.model), prompt_tokens(backend, prompts)
     rate = gemm_rate(shape)
+    print(f"  fp32 GEMM probe: {rate / 1e9:.1f} GFLOP/s", flush=True)
+    rows = hf_score_rows(args, backend, items)
+    rows += llamacpp_rows(args, items)
+    rows += hf_generate_rows(args, backend, items, prompts)
     floor = {"score": score_flops(shape, scored, len(items)) / rate,
              "gen": generate_flops(shape, plain, args.max_new_tokens * len(items)) / rate}
-    rows += llamacpp_rows(args, items)
-    report(args, len(items), rows, floor, rate)
+    report(args, len(items), sorted(rows), floor, rate)
     return 0
 
 

@@ -14,6 +14,11 @@ position (Gemma scoring 5x slower).
   shared with the previous sequence is evaluated (the system prompt between
   prompts, the prompt between samples, the feedback when teacher-forcing).
   `swa_full=True` keeps sliding-window caches rewindable (Gemma 3).
+- Score mode evaluates prompts in token order, so each one re-evaluates only what
+  it does not share with the one before. Prompt processing runs with flash
+  attention and 2048-token batches (`SPEED_DEFAULTS`): llama-cpp-python's
+  defaults (flash attention off, 512-token batches) made score mode slower than
+  fp32 transformers here.
 - Generation is sequential (one sequence at a time); batching gave no speed-up
   on 2 cores. The label distribution is read from the logits at the position
   where the label is generated after `[RESULT]`; when the model writes the mark
