@@ -1,7 +1,8 @@
 """Judge throughput on CPU, side by side in one run, against the machine's FLOP floor.
 
 Rows: (a) naive per-item `model.generate`, (b) the engine's batched generate,
-(c) score mode without and (c+) with shared-prefix reuse (transformers, fp32),
+(c) score mode without and (c+) with shared-prefix reuse (transformers, fp32;
+(c1) one item per forward pass, so no padding),
 and with llama-cpp-python installed and a GGUF (`--gguf`, e.g. from
 `judgesmith export gguf MODEL_DIR --quant q8_0`) (d) generate and (e) score
 through llama.cpp. Generate rows decode exactly `--max-new-tokens` tokens (no
@@ -68,8 +69,10 @@ def hf_score_rows(args, backend, items) -> list[tuple[str, float, str]]:
     t_c = timed(lambda: Judge(backend, mode="score", batch_size=bs).grade_absolute(items), "(c)")
     backend.prefix_reuse = True
     t_p = timed(lambda: Judge(backend, mode="score", batch_size=bs).grade_absolute(items), "(c+)")
+    t_1 = timed(lambda: Judge(backend, mode="score", batch_size=1).grade_absolute(items), "(c1)")
     return [(f"(c) transformers score (bs={bs})", t_c, "score"),
-            (f"(c+) transformers score, prefix reuse (bs={bs})", t_p, "score")]
+            (f"(c+) transformers score, prefix reuse (bs={bs})", t_p, "score"),
+            ("(c1) transformers score, prefix reuse (bs=1: no padding)", t_1, "score")]
 
 
 def hf_generate_rows(args, backend, items, prompts) -> list[tuple[str, float, str]]:
@@ -136,10 +139,10 @@ def report(args, n: int, rows, floor: dict[str, float], rate: float) -> None:
     for name, t, kind in rows:
         print(f"{name:<58}{t:>9.1f}{n / t:>13.3f}{floor[kind] / t:>10.1%}")
     t = {name.split(")")[0] + ")": sec for name, sec, _ in rows}
-    ratios = [("e/e0", "(e0)", "(e)"), ("b/a", "(a)", "(b)"), ("c/a", "(a)", "(c)"), ("c+/c", "(c)", "(c+)"), ("d/a", "(a)", "(d)"),
+    ratios = [("e/e0", "(e0)", "(e)"), ("b/a", "(a)", "(b)"), ("c/a", "(a)", "(c)"), ("c+/c", "(c)", "(c+)"), ("c1/c", "(c)", "(c1)"), ("d/a", "(a)", "(d)"),
               ("d/b", "(b)", "(d)"), ("e/c", "(c)", "(e)"), ("e/c+", "(c+)", "(e)")]
     print("   ".join(f"{label} = {t[num] / t[den]:.2f}x" for label, num, den in ratios if num in t and den in t))
-    for row in ("(c+)", "(e0)", "(e)"):
+    for row in ("(c+)", "(c1)", "(e0)", "(e)"):
         if row in VERDICTS and "(c)" in VERDICTS:
             print(f"{row} vs (c) score verdicts: {agreement(VERDICTS['(c)'], VERDICTS[row])}")
 
