@@ -30,7 +30,8 @@ def test_cli_bench_then_consistency_tiny_model(tmp_path, suite_file, tiny_model_
     assert "reported, not measured here" in printed
     # the end-of-run summary names the engine and its speed
     last = printed.strip().splitlines()[-1]
-    assert last.startswith("bench done (score mode); tiny: hf (HFBackend, cpu, float32") and "judgments/s" in last
+    assert last.startswith("bench done (score mode); tiny: hf (transformers float32 on cpu, shared-prefix reuse)")
+    assert "judgments/s" in last
     assert main(["consistency", *common]) == 0
     cons = json.loads((out / "consistency.json").read_text())
     assert cons["results"][0]["n_pairs"] == 6 and cons["results"][0]["n_responses"] == 4

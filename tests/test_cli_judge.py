@@ -1,6 +1,7 @@
 """`judgesmith judge`: round trip, resume after interruption, malformed input lines."""
 
 import json
+import re
 
 import pytest
 
@@ -31,6 +32,8 @@ def test_round_trip(tmp_path, tiny_model_dir, capsys):
     assert all(v["parse_ok"] and 1 <= v["score"] <= 5 for v in verdicts)
     printed = capsys.readouterr().out
     assert "5 verdicts" in printed and "Pearson r" in printed
+    assert "engine hf (transformers float32 on cpu, shared-prefix reuse), score mode: 5 judgments in" in printed
+    assert re.search(r"\(\d+\.\d{3} judgments/s\)", printed)
 
 
 def test_resume_after_interruption_gives_one_verdict_per_id(tmp_path, tiny_model_dir, monkeypatch):

@@ -117,3 +117,23 @@ def test_prompt_longer_than_the_context_is_reported_not_raised(tiny_gguf, caplog
     verdict = Judge(small, mode="generate", max_new_tokens=4).grade_absolute(ITEMS[:1])[0]
     assert not verdict.parse_ok and "does not fit n_ctx=256" in caplog.text
     small.close()
+
+
+def test_score_evaluates_each_shared_prefix_once(backend, monkeypatch):
+    """Pairs in both orders, interleaved with another item: scored in token order, each prompt only
+    evaluates what it does not share with the one before; the distributions equal one-at-a-time scoring."""
+    import os
+
+    prompts = [build_prompt(PAIRS[0]), build_prompt(ITEMS[0]), build_prompt(PAIRS[0].swapped())]
+    alone = [backend.score([p], prefix="[RESULT]", labels=PAIR_LABELS)[0] for p in prompts]
+    seqs = sorted(backend._prompt_tokens(p, "[RESULT]") + backend._plan("[RESULT]", PAIR_LABELS)[0]
+                  for p in prompts)
+    expected = len(seqs[0]) + sum(len(b) - len(os.path.commonprefix([a, b])) for a, b in zip(seqs, seqs[1:]))
+    backend.llm.n_tokens = 0  # start from an empty cache
+    fed = []
+    real_eval = backend.llm.eval
+    monkeypatch.setattr(backend.llm, "eval", lambda tokens: (fed.append(len(tokens)), real_eval(tokens))[1])
+    together = backend.score(prompts, prefix="[RESULT]", labels=PAIR_LABELS)
+    assert sum(fed) == expected < sum(len(s) for s in seqs)
+    for a, b in zip(together, alone):
+        assert max(abs(a[k] - b[k]) for k in PAIR_LABELS) < 1e-3

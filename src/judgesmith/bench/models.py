@@ -68,28 +68,6 @@ def backend_factory(backend: str = "hf", batch_size: int = 8, threads: int | Non
     return make
 
 
-def describe_backend(backend: Any) -> str:
-    """Which engine ran, for the run summary: `hf (HFBackend, cpu, float32, 2 threads)`."""
-    details = [type(backend).__name__]
-    try:
-        device = getattr(backend, "device", None)
-        model = getattr(backend, "model", None)
-        if device is not None:
-            details.append(str(device))
-        dtype = getattr(model, "dtype", None)
-        if dtype is not None:
-            details.append(str(dtype).replace("torch.", ""))
-        if getattr(backend, "path", None) is not None:
-            details.append(Path(str(backend.path)).name)
-        if getattr(backend, "name", None) == "hf":
-            import torch
-
-            details.append(f"{torch.get_num_threads()} threads")
-    except Exception:  # noqa: BLE001 - a description must never break a run
-        pass
-    return f"{getattr(backend, 'name', None) or type(backend).__name__} ({', '.join(details)})"
-
-
 def release(backend: Any) -> None:
     """Drop a backend's model and return its memory before the next model loads."""
     for attr in ("model", "tokenizer"):

@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from judgesmith.bench.benchmark import Benchmark
-from judgesmith.bench.models import BackendFactory, ModelSpec, describe_backend, release
+from judgesmith.bench.models import BackendFactory, ModelSpec, release
 from judgesmith.bench.protocol import Protocol
 from judgesmith.bench.store import VerdictStore
+from judgesmith.judge.backends import engine_label
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +156,7 @@ def run_bench(models: Sequence[ModelSpec], tasks: Sequence[BenchTask], out_dir: 
             log.info("%s: every benchmark already judged; skipping the model load", model.label)
             continue
         backend = make_backend(model)
-        engine = describe_backend(backend)
+        engine = engine_label(backend, protocol.mode)
         try:
             for task in todo:
                 start = time.perf_counter()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 
 
 def add_common(p: argparse.ArgumentParser) -> None:

@@ -140,7 +140,7 @@ def judge_rows(args: argparse.Namespace, todo: list[InputRow], out: Any, errors_
 
     from judgesmith.jsonio import write_jsonl_atomic
     from judgesmith.judge import Judge, JudgeConfig
-    from judgesmith.judge.backends import make_backend
+    from judgesmith.judge.backends import make_backend, throughput_line
 
     config = JudgeConfig(mode=args.mode, n=args.n, temperature=args.temperature, swap=args.swap,
                          max_new_tokens=args.max_new_tokens, batch_size=args.batch_size,
@@ -158,7 +158,7 @@ def judge_rows(args: argparse.Namespace, todo: list[InputRow], out: Any, errors_
             kept = [v for v in verdicts if v.id not in skipped]
             out.write(v.to_dict() for v in kept)
             bar.update(len(kept))
-    log.info("judged %d items in %.1f s", len(todo) - len(skipped), time.perf_counter() - start)
+    print(throughput_line(backend, args.mode, len(todo) - len(skipped), time.perf_counter() - start))
     return len(skipped)
 
 

@@ -35,4 +35,26 @@ def make_backend(name: str, model: str, **options: Any) -> Backend:
     raise ValueError(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
 
 
-__all__ = ["BACKENDS", "Backend", "Generation", "make_backend"]
+def engine_label(backend: Any, mode: str) -> str:
+    """Which engine judged, for run summaries: backend, model file or device, and the score-mode path."""
+    name = getattr(backend, "name", type(backend).__name__)
+    if name == "hf":
+        model = getattr(backend, "model", None)
+        where = "transformers" if model is None else f"transformers {str(model.dtype).replace('torch.', '')} " \
+            f"on {model.device}"
+        if mode == "score":
+            reuse = backend._prefix_store() is not None if model is not None else backend.prefix_reuse
+            where += ", shared-prefix reuse" if reuse else ", no prefix reuse"
+        return f"hf ({where}), {mode} mode"
+    if name == "llamacpp":
+        return f"llamacpp ({backend.path.name}, {backend.llm.n_threads} threads), {mode} mode"
+    return f"{name}, {mode} mode"
+
+
+def throughput_line(backend: Any, mode: str, judgments: int, seconds: float) -> str:
+    """`engine ...: N judgments in T s (X judgments/s)`: the line the judge and bench commands print."""
+    rate = judgments / seconds if seconds > 0 else float("inf")
+    return f"engine {engine_label(backend, mode)}: {judgments} judgments in {seconds:.1f} s ({rate:.3f} judgments/s)"
+
+
+__all__ = ["BACKENDS", "Backend", "Generation", "engine_label", "make_backend", "throughput_line"]

@@ -3,7 +3,10 @@
 Batches are sorted by length (less padding), left-padded (generation appends on
 the right), run under `torch.inference_mode`. Score mode asks the model for the
 logits of the last position only (`logits_to_keep=1`): with Gemma's 262k-token
-vocabulary the LM head is most of the cost of a full-logits pass.
+vocabulary the LM head is most of the cost of a full-logits pass. By default score
+mode also encodes a batch's shared token prefix once (`prefix_cache.score_batch`:
+KV cache of the system text and task description, suffixes right-padded);
+`prefix_reuse=False` runs the plain left-padded pass it is tested against.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import logging
 from typing import Any, Sequence
 
 from judgesmith.judge.backends.base import Generation, ends_with_result_mark, label_token_plan, normalize
+from judgesmith.judge.backends.prefix_cache import PrefixStore, score_batch, supports_prefix_reuse
 from judgesmith.judge.chat import render
 from judgesmith.prompts import Prompt
 
@@ -34,7 +38,8 @@ class HFBackend:
 
     name = "hf"
 
-    def __init__(self, model: Any, tokenizer: Any, batch_size: int = 8, threads: int | None = None):
+    def __init__(self, model: Any, tokenizer: Any, batch_size: int = 8, threads: int | None = None,
+                 prefix_reuse: bool = True):
         from judgesmith.models import set_threads
 
         set_threads(threads)
@@ -43,6 +48,8 @@ class HFBackend:
             tokenizer.pad_token = tokenizer.eos_token
         self._plans: dict[tuple[str, tuple[str, ...]], tuple[list[int], list[int]]] = {}
         self._stops: list[int] | None = None
+        self.prefix_reuse = prefix_reuse  # score mode: encode a batch's shared token prefix once
+        self._prefixes: PrefixStore | bool | None = None
 
     @classmethod
     def from_name(cls, name: str, batch_size: int = 8, threads: int | None = None, **kw: Any) -> "HFBackend":
@@ -100,14 +107,30 @@ class HFBackend:
         joiner, ids = self._plans[key]
         encoded = [self._encode(p, prefix, joiner) for p in prompts]
         out: list[dict[str, float]] = [{} for _ in prompts]
+        store = self._prefix_store()
         with torch.inference_mode():
             for batch in self._order(encoded):
-                input_ids, mask = self._pad([encoded[i] for i in batch])
-                logits = self.model(input_ids=input_ids, attention_mask=mask, logits_to_keep=1).logits[:, -1, :]
+                if store is not None:
+                    logits = score_batch(self.model, [encoded[i] for i in batch], self.tokenizer.pad_token_id, store)
+                else:
+                    input_ids, mask = self._pad([encoded[i] for i in batch])
+                    logits = self.model(input_ids=input_ids, attention_mask=mask, logits_to_keep=1).logits[:, -1, :]
                 picked = logits[:, ids].float().cpu()
                 for row, i in enumerate(batch):
                     out[i] = normalize({lab: float(v) for lab, v in zip(labels, picked[row])})
         return out
+
+    def _prefix_store(self) -> PrefixStore | None:
+        """The shared-prefix cache when `prefix_reuse` is on and the model supports it, else None
+        (the left-padded uncached pass: the reference the cached path is tested against)."""
+        if not self.prefix_reuse:
+            return None
+        if self._prefixes is None:
+            supported = supports_prefix_reuse(self.model)
+            if not supported:
+                log.info("score mode: %s does not support prefix reuse; uncached pass", type(self.model).__name__)
+            self._prefixes = PrefixStore() if supported else False
+        return self._prefixes or None
 
     def generate(
         self,
