@@ -136,7 +136,8 @@ def shapes(tiny_backend):
     handle.remove()
 
 
-def test_hf_counts_what_it_feeds_and_knows_its_context(tiny_backend, shapes):
+def test_hf_counts_what_it_feeds_and_knows_its_context(tiny_backend, shapes, monkeypatch):
+    monkeypatch.setattr(tiny_backend, "prefix_reuse", False)  # one forward per batch: its shape is what is fed
     assert tiny_backend.context_length == 2048
     items = [absolute(0), absolute(1, words=40)]
     prompts = [build_prompt(it) for it in items]
@@ -147,7 +148,8 @@ def test_hf_counts_what_it_feeds_and_knows_its_context(tiny_backend, shapes):
     assert batch == 2 and width == max(counts) + joiner
 
 
-def test_hf_one_long_item_does_not_take_its_neighbours_down(tiny_backend, shapes):
+def test_hf_one_long_item_does_not_take_its_neighbours_down(tiny_backend, shapes, monkeypatch):
+    monkeypatch.setattr(tiny_backend, "prefix_reuse", False)  # one forward per batch: its shape is what is fed
     items = [absolute(0), absolute(1, words=3000), absolute(2), absolute(3, words=150), absolute(4)]
     config = JudgeConfig(mode="score", batch_size=4, max_batch_tokens=2000)
     verdicts = Judge(tiny_backend, config).grade_absolute(items)
