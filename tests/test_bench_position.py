@@ -140,7 +140,7 @@ def test_throughput_is_recorded_and_summed_over_resumes(tmp_path):
     _run(tmp_path, judges, prepare_tasks([("toy_abs", abs_b, 4)]))
     results = _run(tmp_path, judges, prepare_tasks([("toy_abs", abs_b, None), ("toy_pair", pair_b, None)]))
     (row,) = results["throughput"]
-    assert row["backend"].startswith("scripted (ScriptedBackend")
+    assert row["backend"] == "scripted, score mode"
     assert row["judgments"] == 16 + 6 and row["prompts"] == 16 + 2 * 6
     assert row["judgments_per_s"] == pytest.approx(row["judgments"] / row["seconds"])
     assert "## Engine and throughput" in (tmp_path / "results.md").read_text()
