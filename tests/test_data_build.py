@@ -174,8 +174,11 @@ def test_default_recipe_is_valid():
     from judgesmith.data.recipe import load_recipe
 
     recipe = load_recipe(Path(__file__).resolve().parents[1] / "recipes" / "data-cpu.yaml")
-    assert [s.name for s in recipe.sources if s.enabled] == ["mt_bench"]
-    assert set(recipe.decontamination.drop) == {"vicuna", "autoj_pairwise", "llmbar_natural", "pandalm"}
+    assert [s.name for s in recipe.sources if s.enabled] == ["mt_bench", "autoj_critiques", "arena_bench",
+                                                             "alpaca_eval", "reward_bench", "hh_rlhf"]
+    # every benchmark of the main-cpu suite is decontaminated against, and pairs train in both orders
+    assert {"vicuna", "autoj_pairwise", "llmbar_natural", "pandalm"} <= set(recipe.decontamination.drop)
+    assert recipe.pairs.swap_augment
 
 
 def test_split_is_stratified_by_source():
