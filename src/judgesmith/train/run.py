@@ -212,6 +212,12 @@ def _finish(recipe: TrainRecipe, trainer: Any, source: str, summary: TrainResult
     return summary
 
 
+def _short(path: str) -> str:
+    """`folder/file` as the data README names a source file; a source that is a folder keeps its own name."""
+    p = Path(path)
+    return f"{p.name}/" if p.is_dir() else f"{p.parent.name}/{p.name}"
+
+
 def training_record(recipe: TrainRecipe, train_file: Path, manifest: Optional[Path], summary: TrainResult) -> dict:
     """Machine-readable provenance (`judgesmith.json`): the bench report says which files trained a model."""
     files = [str(train_file)]
@@ -219,7 +225,7 @@ def training_record(recipe: TrainRecipe, train_file: Path, manifest: Optional[Pa
         try:
             sources = json.loads(manifest.read_text(encoding="utf-8")).get("sources", [])
             named = [s.get("file") if isinstance(s, dict) else s for s in sources]
-            files = [f"{Path(f).parent.name}/{Path(f).name}" for f in named if isinstance(f, str) and f] or files
+            files = [_short(f) for f in named if isinstance(f, str) and f] or files
         except (OSError, ValueError, KeyError, TypeError):
             log.warning("could not read the data manifest %s; recording the SFT file instead", manifest)
     return {"base_model": recipe.base_model, "kind": recipe.data.kind, "train_files": files,
