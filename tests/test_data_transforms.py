@@ -16,7 +16,6 @@ from judgesmith.prompts import target_text
 from judgesmith.records import PAIR_LABELS, SCORE_LABELS, AbsoluteItem, PairwiseItem, Rubric
 
 RUBRIC = Rubric("Is it right?", "1", "2", "3", "4", "5")
-GEMMA = Path.home() / ".cache" / "judgesmith" / "models" / "gemma-3-270m"
 
 
 def _pair(i=0, gold="A", feedback=None):
@@ -40,7 +39,7 @@ def test_label_only_text_is_what_score_mode_forces():
     assert pairwise_record(_pair(gold="tie")) is None
 
 
-@pytest.mark.parametrize("which", ["tiny", "gemma"])
+@pytest.mark.parametrize("which", ["tiny", pytest.param("gemma", marks=pytest.mark.slow)])
 def test_label_only_tokens_match_score_mode_input(which, tiny_model_dir):
     """Training ids (chat template of prompt + label-only completion) up to the label == score-mode input ids."""
     from transformers import AutoTokenizer
@@ -50,9 +49,10 @@ def test_label_only_tokens_match_score_mode_input(which, tiny_model_dir):
     from judgesmith.judge.chat import GEMMA_TEMPLATE
     from judgesmith.prompts import build_prompt
 
-    if which == "gemma" and not (GEMMA / "tokenizer.json").is_file():
-        pytest.skip("no converted gemma-3-270m in ~/.cache/judgesmith")
-    tok = AutoTokenizer.from_pretrained(str(tiny_model_dir if which == "tiny" else GEMMA))
+    from judgesmith.models import resolve_model_dir
+
+    source = tiny_model_dir if which == "tiny" else resolve_model_dir("gemma-3-270m")  # converts once if needed
+    tok = AutoTokenizer.from_pretrained(str(source))
     if which == "tiny":
         tok.chat_template = GEMMA_TEMPLATE  # Gemma's turn format (system folded into the first user turn)
     backend = HFBackend(None, tok)
