@@ -152,3 +152,26 @@ def test_a_pair_and_its_swapped_copy_are_selected_together(tiny_model_dir):
         assert sorted(i.removesuffix("#swap") for i in ids) == sorted(2 * sorted({i.removesuffix("#swap") for i in ids}))
     orders = {tuple(r["id"] for r in fit_length(rows, tok, 10_000, 2, seed=s, name="t")) for s in range(6)}
     assert len(orders) > 1, "the seed changes which pairs are chosen"
+
+
+def test_balance_labels_takes_labels_in_turns_from_a_skewed_file(tiny_model_dir):
+    from collections import Counter
+
+    from transformers import AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(tiny_model_dir)
+    base = sft_rows(1)[0]
+    skew = [1] * 30 + [2] * 6 + [5] * 4  # a label skew like Auto-J's critiques
+    rows = []
+    for i, label in enumerate(skew):
+        text = f"Feedback: fine {i} [RESULT] {label}"
+        rows.append({**base, "id": f"r{i}", "completion": [{"role": "assistant", "content": text}]})
+    plain = Counter(r["completion"][0]["content"][-1] for r in fit_length(rows, tok, 10_000, 12, seed=0, name="t"))
+    kept = fit_length(rows, tok, 10_000, 12, seed=0, name="t", balance_labels=True)
+    balanced = Counter(r["completion"][0]["content"][-1] for r in kept)
+    assert balanced == {"1": 4, "2": 4, "5": 4}, balanced
+    assert plain["1"] > 4, plain  # without balancing the skew shows through
+    # a rare label runs out, then the others keep alternating; every row is used once
+    every = fit_length(rows, tok, 10_000, None, seed=0, name="t", balance_labels=True)
+    assert sorted(r["id"] for r in every) == sorted(r["id"] for r in rows)
+    assert [r["completion"][0]["content"][-1] for r in every[:6]] == ["1", "2", "5", "1", "2", "5"]

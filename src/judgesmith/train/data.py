@@ -93,17 +93,44 @@ def _groups(rows: list[dict[str, Any]], seed: int) -> list[list[int]]:
     return groups
 
 
+def _label(row: dict[str, Any]) -> str:
+    """The gold label a row teaches: the text after its completion's last `[RESULT] `."""
+    return row["completion"][-1]["content"].rsplit("[RESULT]", 1)[-1].strip()
+
+
+def balance_by_label(groups: list[list[int]], rows: list[dict[str, Any]]) -> list[list[int]]:
+    """The groups interleaved round-robin by label (each label's groups keep their seeded order).
+
+    A token budget far smaller than the file then takes every label about equally often while
+    rare labels last, instead of the source's label skew (Auto-J critiques are mostly 1-3, arena
+    grades mostly 1 and 5), which teaches a tiny judge a prior instead of a distinction.
+    """
+    buckets: dict[str, list[list[int]]] = {}
+    for group in groups:
+        buckets.setdefault(_label(rows[group[0]]), []).append(group)
+    order: list[list[int]] = []
+    queues = [buckets[key] for key in sorted(buckets)]
+    for rank in range(max((len(q) for q in queues), default=0)):
+        order.extend(q[rank] for q in queues if rank < len(q))
+    return order
+
+
 def fit_length(rows: list[dict[str, Any]], tokenizer: Any, max_length: int, limit: Optional[int],
-               seed: int, name: str, required: bool = True, max_tokens: Optional[int] = None) -> list[dict[str, Any]]:
+               seed: int, name: str, required: bool = True, max_tokens: Optional[int] = None,
+               balance_labels: bool = False) -> list[dict[str, Any]]:
     """Up to `limit` examples (and up to `max_tokens` tokens in all) that fit in `max_length`, seeded order.
 
     Files may be grouped by source, so never just the head; rows are tokenized only until the
     example or token budget is spent, so large files stay cheap. The token budget is what CPU
     training time is proportional to: the first example that would overrun it ends the selection.
     Swap-augmented pairs stay together: both orders of a pair are what teaches position invariance.
+    With `balance_labels`, labels take turns (`balance_by_label`).
     """
     kept, dropped, tokens = [], 0, 0
-    for group in _groups(rows, seed):
+    groups = _groups(rows, seed)
+    if balance_labels:
+        groups = balance_by_label(groups, rows)
+    for group in groups:
         lengths = [token_length(tokenizer, rows[i]) for i in group]
         fits = [i for i, n in zip(group, lengths) if n <= max_length]
         dropped += len(group) - len(fits)
@@ -129,14 +156,15 @@ def fit_length(rows: list[dict[str, Any]], tokenizer: Any, max_length: int, limi
 
 
 def load_split(path: Path, tokenizer: Any, max_length: int, limit: Optional[int], seed: int,
-               required: bool = True, max_tokens: Optional[int] = None) -> Any:
+               required: bool = True, max_tokens: Optional[int] = None, balance_labels: bool = False) -> Any:
     """A `datasets.Dataset` of prompt/completion conversations that fit the length budget.
 
     An optional split (eval) where nothing fits gives None and a warning instead of an error.
     """
     from datasets import Dataset
 
-    rows = fit_length(read_sft_jsonl(path), tokenizer, max_length, limit, seed, path.name, required, max_tokens)
+    rows = fit_length(read_sft_jsonl(path), tokenizer, max_length, limit, seed, path.name, required, max_tokens,
+                      balance_labels)
     if not rows:
         log.warning("%s: no example fits in max_length=%d tokens; training without it", path, max_length)
         return None

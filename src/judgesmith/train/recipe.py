@@ -31,6 +31,8 @@ class DataSpec(_Strict):
     max_eval_examples: Optional[int] = Field(None, ge=1)
     # The CPU budget is tokens: stop adding examples once their prompt+completion tokens reach this.
     max_train_tokens: Optional[int] = Field(None, ge=16)
+    # Take the training examples' labels in turns (see train.data.balance_by_label) rather than the file's skew.
+    balance_labels: bool = False
 
     @model_validator(mode="after")
     def _one_source(self) -> "DataSpec":

@@ -132,7 +132,7 @@ def build_trainer(recipe: TrainRecipe, out: Path) -> tuple[Any, str]:
     dtype = runtime_dtype(t.dtype)
     tokenizer = _load_tokenizer(source)
     train_ds = load_split(recipe.data.train_file(), tokenizer, t.max_length, recipe.data.max_train_examples, t.seed,
-                          max_tokens=recipe.data.max_train_tokens)
+                          max_tokens=recipe.data.max_train_tokens, balance_labels=recipe.data.balance_labels)
     eval_file = recipe.data.eval_file()
     eval_ds = None
     if eval_file is not None:
