@@ -8,7 +8,7 @@ from judgesmith.bench.adapters import BENCHMARKS, get_benchmark
 
 # rows per file, from shared/data/README.md
 EXPECTED = {
-    "vicuna": 320, "mt_bench": 320, "autoj_pairwise": 1392, "llmbar_natural": 100, "llmbar_mtbench": 200,
+    "vicuna": 320, "mt_bench": 320, "autoj_pairwise": 1392, "llmbar_natural": 100, "llmbar_mt_bench": 200,
     "llmbar_faireval": 66, "llmbar_llmeval2": 200, "pandalm": 999, "offsetbias": 80,
 }
 

@@ -1,8 +1,9 @@
 """What a benchmark is: a named, labelled set of items loaded through a data source.
 
-An adapter (one short file in `judgesmith/bench/adapters/`) only declares a
-`Benchmark`: which loader reads it, where its file usually lives and what the
-gold means. Loading, sampling and metrics are shared.
+A benchmark is a row of the dataset catalogue (`judgesmith.data.catalogue`) with
+`may_bench`: which loader reads it, where its file usually lives and what the
+gold means; `bench.adapters` turns those rows into `Benchmark`s. Loading,
+sampling and metrics are shared.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ class Benchmark:
         return data_file(self.default_path)
 
     def load(self, path: str | Path | None = None, **options: Any) -> LoadResult:
-        """Run the loader on the benchmark file; options override the adapter's defaults."""
+        """Run the loader on the benchmark file; options override the catalogue's defaults."""
         opts = {**self.options, **options}
         loader = self.loader or source_loader(self.source)
         file = self.resolve_path(path) if self.loader is None or path is not None else path

@@ -14,20 +14,20 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from judgesmith.data import catalogue
 from judgesmith.data.decontam import DecontamReport, decontaminate
 from judgesmith.data.pairs import PairConfig, pairs_from_absolute
 from judgesmith.data.recipe import BenchSpec, Recipe, SourceSpec
 from judgesmith.data.schema import AbsoluteExample, LoadResult, PairwiseExample, Skipped
 from judgesmith.data.sft import to_records
-from judgesmith.data.sources import DATASETS, SOURCES
+from judgesmith.data.sources import SOURCES, dataset_options
 from judgesmith.data.split import split_by_question
 from judgesmith.data.transforms import apply_label_only_share, is_label_only, label_of, shorten, swap_augment
 
 log = logging.getLogger(__name__)
 
-# Benchmark files the suite knows; with `check: known` every one present is checked (not all drop).
-KNOWN_BENCHMARKS = ("vicuna", "mt_bench", "autoj_pairwise", "llmbar_natural", "llmbar_mt_bench",
-                    "llmbar_faireval", "llmbar_llmeval2", "pandalm", "offsetbias", "biggen")
+# Evaluation files of the catalogue; with `check: known` every one present is checked (not all drop).
+KNOWN_BENCHMARKS = catalogue.decontam_names()
 
 
 def sha256(path: Path) -> str | None:
@@ -50,10 +50,12 @@ def resolve(spec: SourceSpec | BenchSpec, data_root: Path | None, base: Path | N
     """(loader, path): dataset names use the data dir; relative paths are tried against the recipe's folder."""
     from judgesmith.paths import data_dir
 
+    row = catalogue.lookup(spec.name)
     if spec.path is None:
-        loader, relative = DATASETS[spec.name]
-        return spec.loader or loader, (data_root or data_dir()) / relative
-    loader = spec.loader or (DATASETS[spec.name][0] if spec.name in DATASETS else spec.name)
+        if row is None or row.path is None:
+            raise ValueError(f"{spec.name!r} has no file in the data folder; give it a loader and path")
+        return spec.loader or row.loader, (data_root or data_dir()) / row.path
+    loader = spec.loader or (row.loader if row is not None else spec.name)
     path = Path(spec.path).expanduser()
     if not path.is_absolute() and base is not None and (base / path).exists():
         path = base / path
@@ -64,7 +66,8 @@ def load_spec(spec: SourceSpec | BenchSpec, data_root: Path | None, base: Path |
               strict: bool, limit: int | None = None) -> tuple[LoadResult, Path | str]:
     loader, path = resolve(spec, data_root, base)
     fn = SOURCES[loader]
-    options = {"name": spec.name, "strict": strict, "limit": limit, **spec.options}
+    options = {**dataset_options(spec.name, loader), "name": spec.name, "strict": strict, "limit": limit,
+               **spec.options}
     if "seed" in inspect.signature(fn).parameters:
         options.setdefault("seed", seed)
     return fn(path, **options), path
@@ -99,7 +102,8 @@ def _benchmarks(recipe: Recipe, data_root: Path | None, base: Path | None, train
             specs.setdefault(name, BenchSpec(name=name))
     out, files = {}, {}
     for name, spec in specs.items():
-        if spec.name not in DATASETS and spec.path is None:
+        row = catalogue.lookup(spec.name)
+        if spec.path is None and (row is None or row.path is None):
             raise ValueError(f"decontamination benchmark {name!r} is not a known dataset; give it a loader and path")
         _, path = resolve(spec, data_root, base)
         if str(path) in train_files:

@@ -52,13 +52,15 @@ class SourceSpec(_Strict):
 
     @model_validator(mode="after")
     def _known(self) -> "SourceSpec":
+        from judgesmith.data.catalogue import lookup
         from judgesmith.data.sources import DATASETS, SOURCES
 
-        loader = self.loader or (DATASETS[self.name][0] if self.name in DATASETS else self.name)
+        row = lookup(self.name)
+        loader = self.loader or (row.loader if row is not None else self.name)
         if loader not in SOURCES:
             raise ValueError(f"unknown source {self.name!r}: use a dataset ({', '.join(sorted(DATASETS))}) "
                              f"or set loader to one of {', '.join(sorted(SOURCES))}")
-        if self.name not in DATASETS and self.path is None:
+        if (row is None or row.path is None) and self.path is None:
             raise ValueError(f"source {self.name!r} needs a path")
         return self
 

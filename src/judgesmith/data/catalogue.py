@@ -1,0 +1,124 @@
+"""The dataset catalogue: every dataset judgesmith knows, in one table.
+
+One row per dataset says which loader reads it, where its file lives under the judge data
+folder (`JUDGESMITH_DATA`; `None`: hub-only or the user's own file, give a path), what kind of
+items it holds, what its gold means, its default rubric, the key of published reference
+numbers, and whether it may be trained on and benchmarked. The data sources' `DATASETS`, the
+benchmark registry (`bench.adapters.BENCHMARKS`) and the decontamination list
+(`data.build.KNOWN_BENCHMARKS`) are derived from this table, so a new dataset is one new row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, Mapping
+
+Kind = Literal["absolute", "pairwise", "both"]
+
+_HUMAN_NO_TIES = "human A/B (ties removed)"
+_GPT4_MEAN = "mean of 3 GPT-4 scores (1-5)"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One dataset: its loader, file, kind, gold meaning and what it may be used for.
+
+    `rubric` is the rubric preset given to the loader when the dataset is loaded by name
+    (`None`: the file carries its own rubrics). `decontam` marks evaluation files that a data
+    build with `decontamination.check: known` checks training questions against. `options`
+    are further loader options; `aliases` are old names that still find the row.
+    """
+
+    name: str
+    title: str
+    loader: str
+    path: str | None
+    kind: Kind
+    gold: str
+    rubric: str | None = None
+    reported: str | None = None
+    may_train: bool = False
+    may_bench: bool = False
+    decontam: bool = False
+    options: Mapping[str, Any] = field(default_factory=dict)
+    aliases: tuple[str, ...] = ()
+
+    def load_options(self) -> dict[str, Any]:
+        """Loader options this dataset implies (its rubric preset and `options`)."""
+        return {**({"rubric": self.rubric} if self.rubric else {}), **self.options}
+
+
+def _eval(name: str, title: str, loader: str, path: str, kind: Kind, gold: str, **more: Any) -> Dataset:
+    """A bundled evaluation file: benchmarked, and checked for contamination."""
+    return Dataset(name, title, loader, path, kind, gold, may_bench=True, decontam=True, **more)
+
+
+CATALOGUE: tuple[Dataset, ...] = (
+    # Bundled evaluation files (shared/data/README.md), in decontamination-check order.
+    _eval("vicuna", "Vicuna Bench (absolute)", "prometheus_absolute", "prometheus/vicuna_eval.json",
+          "absolute", _GPT4_MEAN, reported="vicuna"),
+    _eval("mt_bench", "MT-Bench (absolute)", "prometheus_absolute", "prometheus/mt_bench_eval.json",
+          "absolute", _GPT4_MEAN, reported="mt_bench", may_train=True),
+    _eval("autoj_pairwise", "Auto-J Eval (pairwise)", "autoj_pairwise", "prometheus/autoj_pairwise.jsonl",
+          "pairwise", "human A/B/tie", rubric="helpfulness", reported="autoj_pairwise"),
+    _eval("llmbar_natural", "LLMBar Natural (pairwise)", "llmbar", "llmbar/LLMBar_Natural.json",
+          "pairwise", "expert A/B", rubric="helpfulness"),
+    _eval("llmbar_mt_bench", "LLMBar Processed MT-Bench (pairwise)", "llmbar", "llmbar/Processed_MT-Bench.json",
+          "pairwise", _HUMAN_NO_TIES, rubric="helpfulness", reported="mt_bench_human", aliases=("llmbar_mtbench",)),
+    _eval("llmbar_faireval", "LLMBar Processed FairEval (pairwise)", "llmbar", "llmbar/Processed_FairEval.json",
+          "pairwise", _HUMAN_NO_TIES, rubric="helpfulness"),
+    _eval("llmbar_llmeval2", "LLMBar Processed LLMEval^2 (pairwise)", "llmbar", "llmbar/Processed_LLMEval22.json",
+          "pairwise", _HUMAN_NO_TIES, rubric="helpfulness"),
+    _eval("pandalm", "PandaLM test set (pairwise)", "pandalm", "pandalm/testset-v1.json",
+          "pairwise", "majority of 3 annotators, A/B/tie", rubric="helpfulness"),
+    _eval("offsetbias", "OffsetBias EvalBiasBench (pairwise)", "offsetbias", "offsetbias/evalbiasbench.json",
+          "pairwise", "the unbiased response", rubric="helpfulness"),
+    Dataset("biggen", "BiGGen-Bench instances", "biggen", "biggen/biggen_bench_instances.jsonl", "absolute",
+            "none: prompts, rubrics and reference answers only", decontam=True),
+    # Bundled training files.
+    Dataset("autoj_critiques", "Auto-J critiques (absolute)", "autoj_critiques", "autoj/single_traindata.jsonl",
+            "absolute", "GPT-4 1-10 rating, ceil(s/2) -> 1-5", rubric="helpfulness", may_train=True),
+    Dataset("arena_bench", "arena-bench v1 GPT-4 grades (absolute)", "arena_bench", "arena_bench_v1",
+            "absolute", "GPT-4 1-10 grade, ceil(s/2) -> 1-5", rubric="mt_bench_single", may_train=True),
+    Dataset("alpaca_eval", "AlpacaEval annotations (pairwise)", "alpaca_eval",
+            "alpaca_eval/alpaca_eval_pairwise_subset.jsonl.gz", "pairwise", "annotator A/B (ties skipped)",
+            rubric="helpfulness", may_train=True),
+    Dataset("reward_bench", "reward-bench best-of-n (pairwise)", "reward_bench", "reward_bench/bon_pairwise.jsonl.gz",
+            "pairwise", "GPT-4-turbo A/B (ties skipped)", rubric="helpfulness", may_train=True),
+    Dataset("hh_rlhf", "HH-RLHF harmless-base test (pairwise)", "hh_rlhf", "hh_rlhf/harmless-base_test.jsonl.gz",
+            "pairwise", "human chosen response", rubric="harmlessness", may_train=True),
+    # Hub-only sets: give `path:` to a local copy (or a hub id, online).
+    Dataset("hhh", "HHH Alignment (pairwise)", "prometheus_hhh", None, "pairwise",
+            "human A/B; file hhh_alignment_eval.json from prometheus-eval", reported="hhh", may_bench=True),
+    Dataset("feedback_bench", "Feedback-Bench (absolute)", "feedback_collection", None, "absolute",
+            "GPT-4 score; hub dataset prometheus-eval/Feedback-Bench", reported="feedback_bench", may_bench=True),
+    Dataset("preference_bench", "Preference-Bench (pairwise)", "preference_collection", None, "pairwise",
+            "GPT-4 preference; hub dataset prometheus-eval/Preference-Bench", may_bench=True),
+    Dataset("feedback_collection", "Feedback Collection (absolute)", "feedback_collection", None, "absolute",
+            "GPT-4 score; hub dataset prometheus-eval/Feedback-Collection", may_train=True),
+    Dataset("preference_collection", "Preference Collection (pairwise)", "preference_collection", None,
+            "pairwise", "GPT-4 preference; hub dataset prometheus-eval/Preference-Collection", may_train=True),
+    # The user's own files, read by the generic loader.
+    Dataset("generic_absolute", "User file (absolute)", "generic", None, "absolute", "the file's gold score",
+            may_train=True, may_bench=True, options={"kind": "absolute"}),
+    Dataset("generic_pairwise", "User file (pairwise)", "generic", None, "pairwise", "the file's gold winner",
+            may_train=True, may_bench=True, options={"kind": "pairwise"}),
+)
+
+BY_NAME: dict[str, Dataset] = {d.name: d for d in CATALOGUE}
+ALIASES: dict[str, str] = {alias: d.name for d in CATALOGUE for alias in d.aliases}
+
+
+def lookup(name: str) -> Dataset | None:
+    """The catalogue row for a name or an old alias (`llmbar_mtbench` -> `llmbar_mt_bench`); None if unknown."""
+    return BY_NAME.get(ALIASES.get(name, name))
+
+
+def bundled() -> dict[str, tuple[str, str]]:
+    """Name -> (loader, path under the data dir) of every dataset with a file in the data folder."""
+    return {d.name: (d.loader, d.path) for d in CATALOGUE if d.path is not None}
+
+
+def decontam_names() -> tuple[str, ...]:
+    """Evaluation files checked for contamination under `check: known`, in table order."""
+    return tuple(d.name for d in CATALOGUE if d.decontam)
