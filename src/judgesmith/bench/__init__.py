@@ -1,1 +1,1 @@
-"""Benchmarks: adapters (one file each in `adapters/`), suites, the resumable runner, reports."""
+"""Benchmarks: the registry (`adapters`: the dataset catalogue's benchmark rows), suites, the resumable runner, reports."""
