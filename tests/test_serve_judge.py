@@ -205,3 +205,20 @@ def test_healthz_openapi_page_and_metrics_format():
     assert 'judgesmith_items_judged_total{kind="absolute",mode="generate"} 1' in text
     buckets = [int(n) for n in re.findall(r'request_duration_seconds_bucket\{endpoint="/v1/judge/absolute",le="[^"]+"\} (\d+)', text)]
     assert buckets == sorted(buckets) and buckets[-1] == 1  # cumulative, +Inf = count
+
+
+def test_verdicts_are_sent_exactly_as_the_judge_returns_them():
+    """The response carries `Verdict.to_dict()` itself (no copy of its fields), nested samples included."""
+    from judgesmith.judge.engine import Judge, JudgeConfig
+    from judgesmith.records import PairwiseItem
+    from judgesmith.rubrics import preset
+
+    backend = CountingBackend(probs_fn=lambda p: {"A": 0.7, "B": 0.3} if "###Response A:\n4" in p.user
+                              else {"A": 0.4, "B": 0.6})
+    with client(backend) as c:
+        r = c.post("/v1/judge/pairwise", json={"items": {**PAIR, "id": "p"}, "swap": True, "mode": "score"})
+    assert r.status_code == 200, r.text
+    local = Judge(backend, JudgeConfig(mode="score", swap=True)).grade_pairwise(
+        [PairwiseItem(id="p", rubric=preset("helpfulness"), **PAIR)])
+    assert r.json()["verdicts"] == [v.to_dict() for v in local]
+    assert len(local[0].samples) == 2

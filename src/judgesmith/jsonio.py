@@ -1,9 +1,9 @@
 """JSONL in and out for batch judging: lenient reading, resumable appending.
 
-Input schema (one JSON object per line):
+Input schema (one JSON object per line), checked by the one item schema in `judgesmith.items`:
 - absolute: `{"id", "instruction", "response", "rubric"?, "reference_answer"?, "context"?, "gold_score"?}`
 - pairwise: `{"id", "instruction", "response_a", "response_b", "rubric"?, "reference_answer"?, "context"?,
-  "gold"?}` (`gold` is "A", "B" or "tie")
+  "gold"?}` (`gold` is "A", "B" or "tie"); `score` and `label` are accepted for `gold_score` and `gold`
 `rubric` is a preset name, a rubric file path, a rendered `[criteria]\\nScore 1: ...` string or a
 `{criteria, score1_description..score5_description}` object; missing means the run's default rubric.
 
@@ -18,7 +18,6 @@ from __future__ import annotations
 import codecs
 import json
 import logging
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -28,12 +27,6 @@ from judgesmith.records import AbsoluteItem, PairwiseItem, Rubric, Verdict
 from judgesmith.rubrics import resolve_rubric
 
 log = logging.getLogger(__name__)
-
-REQUIRED = {
-    "absolute": ("instruction", "response"),
-    "pairwise": ("instruction", "response_a", "response_b"),
-}
-OPTIONAL = ("reference_answer", "context")
 
 __all__ = ["BadLine", "InputRow", "JsonlAppender", "done_ids", "read_items", "read_jsonl", "read_verdicts",
            "row_from_dict", "write_jsonl_atomic"]
@@ -54,69 +47,21 @@ class InputRow:
     line: int | None = None
 
 
-def show(value: Any, limit: int = 60) -> str:
-    """A short, safe rendering of a bad value for an error message (no giant or deeply nested reprs)."""
-    if isinstance(value, (list, dict)):
-        return "a JSON " + ("array" if isinstance(value, list) else "object")
-    text = ascii(value)
-    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} chars)"
+def _rubric(value: str | Rubric | None, default: Rubric, where: str, cache: dict | None) -> Rubric:
+    """The item's rubric: the run's default, an inline object (already checked) or a name resolved once per file."""
+    from judgesmith.items import check_unicode
 
-
-def typed(value: Any) -> str:
-    """`int 5`, `bool True`, `a JSON array`: what a wrong-typed field holds."""
-    return show(value) if isinstance(value, (list, dict)) else f"{type(value).__name__} {show(value)}"
-
-
-def check_unicode(value: str, where: str, key: str) -> None:
-    """Reject lone surrogates (`\\ud800` escapes in JSON): tokenizers and UTF-8 writers fail on them."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise ValueError(f"{where}: {key!r} holds a lone surrogate {value[exc.start]!a} at character "
-                         f"{exc.start + 1}; send valid Unicode text") from None
-
-
-def _text(d: dict, key: str, where: str, required: bool) -> str | None:
-    value = d.get(key)
-    if value is None:
-        if required:
-            raise ValueError(f"{where}: missing field {key!r}")
-        return None
-    if not isinstance(value, str):
-        raise ValueError(f"{where}: {key!r} must be a string, got {typed(value)}")
-    if required and not value.strip():
-        raise ValueError(f"{where}: {key!r} is empty")
-    check_unicode(value, where, key)
-    return value
-
-
-def _item_id(d: dict, where: str, fallback: str) -> str:
-    if "id" not in d:
-        return fallback
-    value = d["id"]
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise ValueError(f"{where}: 'id' must be a string or integer, got {typed(value)}")
-    text = str(value)
-    if not text.strip():
-        raise ValueError(f"{where}: 'id' is empty")
-    check_unicode(text, where, "id")
-    return text
-
-
-def _rubric(d: dict, default: Rubric, where: str, cache: dict | None) -> Rubric:
-    value = d.get("rubric")
-    if value is None or value == "":
-        return default
-    key = value if isinstance(value, str) else None
-    if cache is not None and key is not None and key in cache:
-        found = cache[key]
+    if value is None or isinstance(value, Rubric):
+        return default if value is None else value
+    if cache is not None and value in cache:
+        found = cache[value]
     else:
         try:
             found = resolve_rubric(value, where="rubric")
         except ValueError as exc:
             found = str(exc)
-        if cache is not None and key is not None:
-            cache[key] = found
+        if cache is not None:
+            cache[value] = found
     if isinstance(found, str):
         raise ValueError(f"{where}: {found}" if found.startswith("rubric") else f"{where}: rubric: {found}")
     for name, text in found.to_dict().items():
@@ -124,31 +69,17 @@ def _rubric(d: dict, default: Rubric, where: str, cache: dict | None) -> Rubric:
     return found
 
 
-def _gold_score(d: dict, where: str) -> float | int | None:
-    gold = d.get("gold_score")
-    if gold is None:
-        return None
-    if isinstance(gold, bool) or not isinstance(gold, (int, float)) or not math.isfinite(gold) or not 1 <= gold <= 5:
-        raise ValueError(f"{where}: 'gold_score' must be a number 1-5, got {show(gold)}")
-    return gold
-
-
 def row_from_dict(d: Any, kind: str, default_rubric: Rubric, where: str, fallback_id: str,
                   rubric_cache: dict | None = None, line: int | None = None) -> InputRow:
-    """Validate one input object into an item; raises ValueError naming the field to fix."""
-    if not isinstance(d, dict):
-        raise ValueError(f"{where}: expected a JSON object, got {show(d)}")
-    item_id = _item_id(d, where, fallback_id)
-    fields = {key: _text(d, key, where, True) for key in REQUIRED[kind]}
-    optional = {key: _text(d, key, where, False) for key in OPTIONAL}
-    rubric = _rubric(d, default_rubric, where, rubric_cache)
-    if kind == "absolute":
-        gold = _gold_score(d, where)
-        return InputRow(AbsoluteItem(id=item_id, rubric=rubric, **fields, **optional), gold, line)
-    gold = d.get("gold")
-    if gold is not None and (not isinstance(gold, str) or gold not in ("A", "B", "tie")):
-        raise ValueError(f"{where}: 'gold' must be 'A', 'B' or 'tie', got {show(gold)}")
-    return InputRow(PairwiseItem(id=item_id, rubric=rubric, **fields, **optional), gold, line)
+    """Validate one input object with the item schema (`judgesmith.items`); raises ValueError naming the field."""
+    from judgesmith.items import validate_item
+
+    try:
+        item = validate_item(d, kind)
+    except ValueError as exc:
+        raise ValueError(f"{where}: {exc}") from None
+    rubric = _rubric(item.rubric, default_rubric, where, rubric_cache)
+    return InputRow(item.to_record(rubric, fallback_id), item.gold_value, line)
 
 
 def iter_lines(path: str | Path) -> Iterator[tuple[int, bytes]]:
@@ -180,7 +111,9 @@ def parse_line(raw: bytes, where: str) -> Any:
 
 def read_items(path: str | Path, kind: str, default_rubric: Rubric) -> tuple[list[InputRow], list[BadLine]]:
     """Read a JSONL file of items, collecting bad lines (bytes, JSON, fields, types, rubric files, duplicate ids)."""
-    if kind not in REQUIRED:
+    from judgesmith.items import MODELS, show
+
+    if kind not in MODELS:
         raise ValueError(f"kind must be 'absolute' or 'pairwise', got {kind!r}")
     rows: list[InputRow] = []
     bad: list[BadLine] = []

@@ -15,6 +15,7 @@ import json
 import time
 from typing import Any, Awaitable, Callable
 
+from judgesmith.items import FIELD_ERROR
 from judgesmith.serve.metrics import ServerMetrics
 
 Scope = dict[str, Any]
@@ -72,7 +73,8 @@ async def validation_error(request: Any, exc: Any) -> Any:
                "type": str(e.get("type", "value_error"))} for e in exc.errors()]
     parts = []
     for err in errors[:5]:
-        where, msg = _where(err["loc"]), err["msg"].removeprefix("Value error, ")
+        loc = err["loc"][:-1] if err["type"] == FIELD_ERROR else err["loc"]  # the message names its field
+        where, msg = _where(loc), err["msg"].removeprefix("Value error, ")
         parts.append(f"{where}: {msg}" if where and not msg.startswith(where) else msg)
     more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
     return _json_error(422, "; ".join(parts) + more, detail=errors)

@@ -21,17 +21,19 @@ from judgesmith.judge.engine import Judge, JudgeConfig
 from judgesmith.records import AbsoluteItem, PairwiseItem, Rubric, Verdict
 from judgesmith.rubrics import PRESETS, preset
 from judgesmith.serve.limits import check_work, judge_work
-from judgesmith.serve.schemas import (AbsoluteIn, AbsoluteRequest, JudgeResponse, PairwiseIn, PairwiseRequest,
-                                      RubricIn)
+from judgesmith.serve.schemas import AbsoluteIn, AbsoluteRequest, JudgeResponse, PairwiseIn, PairwiseRequest
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["judge"])
+DEFAULT_RUBRIC = "helpfulness"  # for items without a rubric
 
 
-def rubric_from(value: str | RubricIn, where: str) -> Rubric:
+def rubric_from(value: str | Rubric | None, where: str) -> Rubric:
     """Preset name, rendered `[criteria]\\nScore 1: ...` text, or an inline object; never a file path."""
-    if isinstance(value, RubricIn):
-        return Rubric(**value.model_dump())
+    if value is None:
+        return preset(DEFAULT_RUBRIC)
+    if isinstance(value, Rubric):
+        return value
     text = value.strip()
     if text.startswith("[") and "Score 1:" in text:
         return Rubric.parse(text)
@@ -43,26 +45,10 @@ def rubric_from(value: str | RubricIn, where: str) -> Rubric:
                                  "'criteria' and 'score1_description'..'score5_description'") from None
 
 
-def require_text(item: AbsoluteIn | PairwiseIn, where: str) -> None:
-    """The CLI's rule (jsonio): the texts to judge must not be empty or blank; same wording."""
-    keys = ("instruction", "response") if isinstance(item, AbsoluteIn) else ("instruction", "response_a", "response_b")
-    for key in keys:
-        if not getattr(item, key).strip():
-            raise HTTPException(422, f"{where}: {key!r} is empty")
-
-
 def to_records(items: Sequence[AbsoluteIn | PairwiseIn]) -> list[AbsoluteItem | PairwiseItem]:
-    out: list[AbsoluteItem | PairwiseItem] = []
-    for i, it in enumerate(items):
-        require_text(it, f"items[{i}]")
-        rubric = rubric_from(it.rubric, f"items[{i}].rubric")
-        common = dict(id=it.id if it.id is not None else str(i), instruction=it.instruction, rubric=rubric,
-                      reference_answer=it.reference_answer, context=it.context)
-        if isinstance(it, AbsoluteIn):
-            out.append(AbsoluteItem(response=it.response, **common))
-        else:
-            out.append(PairwiseItem(response_a=it.response_a, response_b=it.response_b, **common))
-    return out
+    """Items already checked by the item schema (texts, ids, rubric objects); here only rubric names are resolved."""
+    return [it.to_record(rubric_from(it.rubric, f"items[{i}].rubric"), fallback_id=str(i))
+            for i, it in enumerate(items)]
 
 
 def check_lengths(judge: Judge, records: list) -> None:
@@ -103,7 +89,7 @@ async def judge_items(state: Any, kind: str, body: AbsoluteRequest | PairwiseReq
         log.exception("judge backend failed")
         raise HTTPException(500, f"judge backend failed: {type(exc).__name__}: {exc}") from None
     state.metrics.record_verdicts(kind, mode, [v.parse_ok for v in verdicts])
-    return JudgeResponse(model=settings.model_name, mode=mode, verdicts=[v.to_dict() for v in verdicts])
+    return JudgeResponse(model=settings.model_name, mode=mode, verdicts=verdicts)
 
 
 @router.post("/v1/judge/absolute", response_model=JudgeResponse)

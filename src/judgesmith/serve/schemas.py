@@ -1,7 +1,8 @@
 """HTTP schemas (pydantic, at the edge): judge requests/verdicts and the OpenAI-compatible subset.
 
 A judge request carries `items` (one object or a list); a single item may also be
-posted bare (its fields at the top level). Verdicts mirror `Verdict.to_dict()`.
+posted bare (its fields at the top level). Items are the one item schema of
+`judgesmith.items` (the CLI's fields, checks and messages). Verdicts mirror `Verdict.to_dict()`.
 Unknown fields are ignored on the OpenAI endpoints, as OpenAI clients add their own.
 Every request body is first checked for values JSON allows but nothing downstream
 can use (NaN/Infinity, lone UTF-16 surrogates), so they get a 422 naming the field
@@ -15,6 +16,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from judgesmith.items import AbsoluteItemIn, PairwiseItemIn, lone_surrogate
+from judgesmith.records import Verdict
+
 _ITEM_FIELDS = {"instruction", "response", "response_a", "response_b"}
 MIN_TEMPERATURE = 1e-5  # below this (but above 0) sampling divides logits into inf/NaN; 0 means greedy
 
@@ -22,13 +26,7 @@ MIN_TEMPERATURE = 1e-5  # below this (but above 0) sampling divides logits into 
 def _bad_value(value: Any) -> str | None:
     if isinstance(value, float) and not math.isfinite(value):
         return f"{'NaN' if math.isnan(value) else 'Infinity'} is not valid JSON; send a finite number"
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            return (f"holds a lone surrogate ({value[exc.start]!r} at character {exc.start}), "
-                    "which is not valid Unicode; send valid UTF-8 text")
-    return None
+    return lone_surrogate(value) if isinstance(value, str) else None
 
 
 def check_values(data: Any, path: str = "") -> None:
@@ -55,37 +53,16 @@ class _Checked(BaseModel):
         return data
 
 
-class RubricIn(BaseModel):
-    """An inline Prometheus rubric (pairwise prompts use only `criteria`)."""
+class AbsoluteIn(AbsoluteItemIn):
+    """An absolute item (`judgesmith.items`: the CLI's schema and messages); unknown fields are a 422 here."""
 
     model_config = ConfigDict(extra="forbid")
-    criteria: str = Field(min_length=1)
-    score1_description: str = ""
-    score2_description: str = ""
-    score3_description: str = ""
-    score4_description: str = ""
-    score5_description: str = ""
 
 
-RubricField = str | RubricIn
+class PairwiseIn(PairwiseItemIn):
+    """A pairwise item (`judgesmith.items`: the CLI's schema and messages); unknown fields are a 422 here."""
 
-
-class _ItemBase(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    id: str | None = None
-    instruction: str
-    rubric: RubricField = Field("helpfulness", description="preset name, rendered rubric text, or an object")
-    reference_answer: str | None = None
-    context: str | None = None
-
-
-class AbsoluteIn(_ItemBase):
-    response: str
-
-
-class PairwiseIn(_ItemBase):
-    response_a: str
-    response_b: str
 
 
 class _JudgeRequest(_Checked):
@@ -114,24 +91,10 @@ class PairwiseRequest(_JudgeRequest):
     items: list[PairwiseIn] = Field(description="one item or a list")
 
 
-class VerdictOut(BaseModel):
-    id: str
-    kind: Literal["absolute", "pairwise"]
-    feedback: str | None = None
-    score: int | None = None
-    winner: str | None = None
-    probabilities: dict[str, float] | None = None
-    expected_score: float | None = None
-    parse_ok: bool = True
-    error: str | None = None
-    raw: str | None = None
-    samples: list["VerdictOut"] = []
-
-
 class JudgeResponse(BaseModel):
     model: str
     mode: str
-    verdicts: list[VerdictOut]
+    verdicts: list[Verdict] = Field(description="`Verdict.to_dict()` of each item, in order")
 
 
 # --- OpenAI-compatible subset -------------------------------------------------------------
