@@ -12,15 +12,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, field_validator
 
 from judgesmith.bench.benchmark import Benchmark
+from judgesmith.config import Strict, load_yaml_model
 
 
-class SuiteEntry(BaseModel):
+class SuiteEntry(Strict):
     """One benchmark of a suite; `id` tells two entries of the same adapter apart (default: its name)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     benchmark: str
     id: str | None = None
@@ -39,9 +38,7 @@ class SuiteEntry(BaseModel):
         return get_benchmark(self.benchmark)
 
 
-class Suite(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Suite(Strict):
     name: str
     description: str = ""
     seed: int = 0
@@ -66,8 +63,6 @@ def suite_dirs() -> list[Path]:
 
 def load_suite(name_or_file: str | Path) -> Suite:
     """A suite from a YAML file path or a name in `recipes/suites/` (errors name the bad field)."""
-    import yaml
-
     path = Path(name_or_file).expanduser()
     if not path.is_file():
         candidates = [d / f"{name_or_file}.yaml" for d in suite_dirs()]
@@ -75,13 +70,7 @@ def load_suite(name_or_file: str | Path) -> Suite:
         if path is None:
             known = sorted({p.stem for d in suite_dirs() if d.is_dir() for p in d.glob("*.yaml")})
             raise FileNotFoundError(f"suite {name_or_file!r} not found; give a YAML file or one of {known}")
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    if isinstance(data, dict):
-        data.setdefault("name", path.stem)
-    try:
-        suite = Suite.model_validate(data)
-    except ValidationError as exc:
-        raise ValueError(f"suite {path}: {exc}") from exc
+    suite = load_yaml_model(path, Suite, "suite", defaults={"name": path.stem})
     for entry in [*suite.benchmarks, *suite.consistency]:
         entry.resolve()  # unknown benchmark names fail here, before any model loads
     return suite

@@ -11,7 +11,8 @@ import importlib
 import importlib.util
 import logging
 import sys
-from typing import Sequence
+from pathlib import Path
+from typing import Optional, Sequence
 
 # (subcommand, module under judgesmith.cli). A module that is not there yet is skipped.
 COMMANDS: tuple[tuple[str, str], ...] = (
@@ -26,6 +27,20 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("export", "export_cmd"),
     ("models", "models_cmd"),
 )
+
+
+def add_recipe_command(sub: argparse._SubParsersAction, name: str, help: str, description: str,
+                       recipe_help: str) -> argparse.ArgumentParser:
+    """A subcommand run from a recipe with an `output_dir`: `--recipe FILE` and an `--out` that overrides it."""
+    p = sub.add_parser(name, help=help, description=description)
+    p.add_argument("--recipe", required=True, help=recipe_help)
+    p.add_argument("--out", default=None, help="output folder (default: the recipe's output_dir)")
+    return p
+
+
+def out_override(args: argparse.Namespace) -> Optional[Path]:
+    """`--out` as a path, or None to keep the recipe's output_dir."""
+    return Path(args.out) if args.out else None
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+
+from judgesmith.cli import add_recipe_command, out_override
+
+DESCRIPTION = ("Merge models (linear, slerp, nuslerp, ties, dare_linear) through mergekit, "
+               "after checking they share architecture and tokenizer; copies the tokenizer "
+               "and chat template and checks the result judges one item.")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    p = sub.add_parser("merge", help="merge fine-tuned judges with mergekit from a recipe",
-                       description="Merge models (linear, slerp, nuslerp, ties, dare_linear) through mergekit, "
-                                   "after checking they share architecture and tokenizer; copies the tokenizer "
-                                   "and chat template and checks the result judges one item.")
-    p.add_argument("--recipe", required=True, help="merge recipe YAML (see recipes/merge-nuslerp.yaml)")
-    p.add_argument("--out", default=None, help="output folder (default: the recipe's output_dir)")
+    p = add_recipe_command(sub, "merge", "merge fine-tuned judges with mergekit from a recipe", DESCRIPTION,
+                           recipe_help="merge recipe YAML (see recipes/merge-nuslerp.yaml)")
     p.add_argument("--print-config", action="store_true", help="print the mergekit configuration and stop")
     return p
 
@@ -27,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
 
         print(yaml.safe_dump(build_config(recipe), sort_keys=False), end="")
         return 0
-    result = merge(recipe, Path(args.out) if args.out else None)
+    result = merge(recipe, out_override(args))
     print(f"merged model: {result.output_dir}")
     if result.check is not None:
         print(f"check: scored one item, probabilities {result.check.probabilities}")

@@ -8,14 +8,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from judgesmith.cli import add_recipe_command, out_override
+
+DESCRIPTION = ("Fine-tune a judge from a YAML recipe (see recipes/). Writes checkpoints, "
+               "metrics.jsonl, the adapter, the merged model and a model card. Rerunning "
+               "the same command resumes from the newest checkpoint in the output folder.")
+
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    p = sub.add_parser("train", help="fine-tune a judge with LoRA (TRL SFTTrainer) from a recipe",
-                       description="Fine-tune a judge from a YAML recipe (see recipes/). Writes checkpoints, "
-                                   "metrics.jsonl, the adapter, the merged model and a model card. Rerunning the "
-                                   "same command resumes from the newest checkpoint in the output folder.")
-    p.add_argument("--recipe", required=True, help="training recipe YAML")
-    p.add_argument("--out", default=None, help="output folder (default: the recipe's output_dir)")
+    p = add_recipe_command(sub, "train", "fine-tune a judge with LoRA (TRL SFTTrainer) from a recipe", DESCRIPTION,
+                           recipe_help="training recipe YAML")
     p.add_argument("--max-steps", type=int, default=None, help="stop after N optimizer steps (overrides the recipe)")
     p.add_argument("--data-dir", default=None,
                    help="a `judgesmith data build` output folder to train on (overrides the recipe's data.build_dir)")
@@ -44,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         data["max_train_tokens"] = args.max_train_tokens
     if data:
         recipe = recipe.model_copy(update={"data": recipe.data.model_copy(update=data)})
-    result = train(recipe, Path(args.out) if args.out else None, args.max_steps)
+    result = train(recipe, out_override(args), args.max_steps)
     print(f"steps: {result.global_step}  train loss: {result.train_loss}  eval loss: {result.eval_loss}")
     speed = f"{result.tokens_per_second:.0f} tokens/s" if result.tokens_per_second else "n/a"
     print(f"tokens seen: {result.tokens_seen}  in {result.train_seconds or 0:.0f} s ({speed})")

@@ -25,16 +25,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
+from judgesmith.config import Strict, load_yaml_model
 from judgesmith.data.pairs import DEFAULT_TEMPLATE
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class SourceSpec(_Strict):
+class SourceSpec(Strict):
     """A training source: a dataset name, or a loader with a path (or hub id)."""
 
     name: str
@@ -65,7 +62,7 @@ class SourceSpec(_Strict):
         return self
 
 
-class BenchSpec(_Strict):
+class BenchSpec(Strict):
     """A benchmark file to check against (a dataset name, or a loader with a path)."""
 
     name: str
@@ -74,18 +71,18 @@ class BenchSpec(_Strict):
     options: dict[str, Any] = Field(default_factory=dict)
 
 
-class AbsoluteSpec(_Strict):
+class AbsoluteSpec(Strict):
     targets: Literal["first", "all"] = "all"
 
 
-class PairsSpec(_Strict):
+class PairsSpec(Strict):
     margin: float = Field(default=1.0, gt=0)
     mismatched: Literal["skip", "transcript"] = "skip"
     template: str = DEFAULT_TEMPLATE
     swap_augment: bool = False  # train split: every pair also in the other order, label flipped
 
 
-class CompletionsSpec(_Strict):
+class CompletionsSpec(Strict):
     """How completions are written: `label_only_share` of the feedback-bearing records (a number for
     both kinds, or `{absolute: x, pairwise: y}`) become label-only, the text score mode forces."""
 
@@ -103,17 +100,17 @@ class CompletionsSpec(_Strict):
         return float(value.get(kind, 0.0)) if isinstance(value, dict) else float(value)
 
 
-class ShortenSpec(_Strict):
+class ShortenSpec(Strict):
     """Off by default: judged responses longer than `max_words` words keep their first `max_words` + " [...]"."""
 
     max_words: int | None = Field(default=None, ge=1)
 
 
-class SplitSpec(_Strict):
+class SplitSpec(Strict):
     eval_fraction: float = Field(default=0.1, ge=0, lt=1)
 
 
-class DecontamSpec(_Strict):
+class DecontamSpec(Strict):
     n: int = Field(default=13, ge=1)
     min_ngrams: int = Field(default=1, ge=1)
     drop: list[str | BenchSpec] = Field(default_factory=list)
@@ -121,7 +118,7 @@ class DecontamSpec(_Strict):
     enabled: bool = True
 
 
-class Recipe(_Strict):
+class Recipe(Strict):
     seed: int = 0
     data_dir: str | None = None
     sources: list[SourceSpec] = Field(min_length=1)
@@ -135,16 +132,4 @@ class Recipe(_Strict):
 
 def load_recipe(path: str | Path) -> Recipe:
     """Read and validate a recipe; errors name the file, the key path and what is wrong."""
-    import yaml
-
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"recipe {path} does not exist")
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    if not isinstance(data, dict):
-        raise ValueError(f"recipe {path}: expected a mapping at the top level")
-    try:
-        return Recipe.model_validate(data)
-    except ValidationError as exc:
-        lines = [f"  {'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}" for e in exc.errors()]
-        raise ValueError(f"recipe {path} is invalid:\n" + "\n".join(lines)) from None
+    return load_yaml_model(path, Recipe, "data recipe")

@@ -5,22 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-from judgesmith.train.recipe import load_yaml_model
+from judgesmith.config import Strict, load_yaml_model
 
 
-class MergeInput(BaseModel):
+class MergeInput(Strict):
     """One model to merge: a model folder, a `judgesmith train` output folder (its merged/), or a name."""
 
-    model_config = ConfigDict(extra="forbid")
     model: str
     weight: float = 1.0
     density: Optional[float] = Field(None, gt=0, le=1)
 
 
-class MergeRecipe(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class MergeRecipe(Strict):
     method: Literal["linear", "slerp", "nuslerp", "ties", "dare_linear"]
     models: list[MergeInput] = Field(min_length=2)
     # The exact base both models were fine-tuned from. nuslerp: task-vector mode (interpolate the
@@ -41,4 +39,5 @@ class MergeRecipe(BaseModel):
 
 
 def load_merge_recipe(path: str | Path) -> MergeRecipe:
-    return load_yaml_model(path, MergeRecipe)
+    """A merge recipe; errors name the file and each bad field (see judgesmith.config)."""
+    return load_yaml_model(path, MergeRecipe, "merge recipe")

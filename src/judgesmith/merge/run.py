@@ -37,16 +37,11 @@ def resolve_input(name: str) -> str:
 
 def method_params(recipe: MergeRecipe) -> tuple[Any, Any]:
     """The method module and its validated `parameters:` (unknown keys are errors)."""
-    from pydantic import ValidationError
-
+    from judgesmith.config import validate_model
     from judgesmith.merge.methods import get_method
-    from judgesmith.train.recipe import format_validation_error
 
     method = get_method(recipe.method)
-    try:
-        return method, method.Params.model_validate(recipe.parameters)
-    except ValidationError as exc:
-        raise ValueError(format_validation_error(exc, f"parameters for {recipe.method}")) from None
+    return method, validate_model(recipe.parameters, method.Params, f"parameters for {recipe.method}", "merge recipe")
 
 
 def build_config(recipe: MergeRecipe) -> dict[str, Any]:

@@ -13,28 +13,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field
 
+from judgesmith.config import Strict, load_yaml_model
 from judgesmith.data.synthesize.config import SynthesizeSection
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class TrainPaths(_Strict):
+class TrainPaths(Strict):
     feedback: Path
     preference: Path
 
 
-class TrainLimits(_Strict):
+class TrainLimits(Strict):
     """Cap the training examples of each specialist (the stage recipes' own caps otherwise)."""
 
     feedback: Optional[int] = Field(None, ge=1)
     preference: Optional[int] = Field(None, ge=1)
 
 
-class GoldSpec(_Strict):
+class GoldSpec(Strict):
     """A hand-labelled file for the bench, read by the generic loader (`score` or `label` column)."""
 
     path: Path
@@ -45,7 +42,7 @@ class GoldSpec(_Strict):
     options: dict = Field(default_factory=dict)
 
 
-class BenchSpec(_Strict):
+class BenchSpec(Strict):
     suite: str = "default"
     mode: Literal["generate", "score"] = "score"
     protocol: Literal["default", "prometheus"] = "default"
@@ -61,7 +58,7 @@ class BenchSpec(_Strict):
     gold: list[GoldSpec] = Field(default_factory=list)
 
 
-class QuickSpec(_Strict):
+class QuickSpec(Strict):
     """`--quick`: the same pipeline on a handful of examples (a smoke run, minutes on CPU)."""
 
     train_examples: int = Field(4, ge=1)
@@ -72,7 +69,7 @@ class QuickSpec(_Strict):
     resamples: int = Field(50, ge=10)
 
 
-class BuildRecipe(_Strict):
+class BuildRecipe(Strict):
     name: str
     description: str = ""
     base_model: str
@@ -89,20 +86,7 @@ class BuildRecipe(_Strict):
 
 def load_build_recipe(path: str | Path) -> tuple[BuildRecipe, Path]:
     """Parse and validate a build recipe; returns it with the folder its relative paths start from."""
-    import yaml
-
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"build recipe {path} does not exist")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        recipe = BuildRecipe.model_validate(raw)
-    except yaml.YAMLError as exc:
-        raise ValueError(f"{path}: not valid YAML: {exc}") from exc
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise ValueError(f"{path}: {problems}") from exc
-    return recipe, path.parent
+    return load_yaml_model(path, BuildRecipe, "build recipe"), Path(path).expanduser().parent
 
 
 def resolve(base: Path, path: Path) -> Path:

@@ -7,20 +7,16 @@ other judgesmith command (run recipes from the project root).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal, Optional, Type, TypeVar, Union
+from typing import Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
-M = TypeVar("M", bound=BaseModel)
+from judgesmith.config import Strict, load_yaml_model
 
 ALL_PROJECTIONS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class DataSpec(_Strict):
+class DataSpec(Strict):
     """Where the SFT JSONL lives: explicit files, or a data-build folder plus the kind to train on."""
 
     train: Optional[Path] = None
@@ -52,7 +48,7 @@ class DataSpec(_Strict):
         return path if path.is_file() else None
 
 
-class LoraSpec(_Strict):
+class LoraSpec(Strict):
     r: int = Field(16, ge=1)
     alpha: int = Field(32, ge=1)
     dropout: float = Field(0.05, ge=0.0, lt=1.0)
@@ -60,7 +56,7 @@ class LoraSpec(_Strict):
     target_modules: Union[list[str], str] = Field(default_factory=lambda: list(ALL_PROJECTIONS), min_length=1)
 
 
-class TrainingSpec(_Strict):
+class TrainingSpec(Strict):
     """Optimisation settings. CPU-friendly defaults: fp32, no gradient checkpointing, completion-only logits."""
 
     learning_rate: float = Field(2e-4, gt=0)
@@ -84,7 +80,7 @@ class TrainingSpec(_Strict):
     group_by_length: bool = True
 
 
-class TrainRecipe(_Strict):
+class TrainRecipe(Strict):
     base_model: str
     data: DataSpec
     output_dir: Path
@@ -93,36 +89,6 @@ class TrainRecipe(_Strict):
     merge: bool = True
 
 
-def format_validation_error(exc: ValidationError, where: str) -> str:
-    """One line per problem, `field.path: message`, so users see what to fix in their YAML."""
-    lines = []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        msg = err["msg"]
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key (check the spelling; see the example recipes in recipes/)"
-        lines.append(f"  {loc}: {msg}")
-    return f"{where}: invalid recipe\n" + "\n".join(lines)
-
-
-def load_yaml_model(path: str | Path, cls: Type[M]) -> M:
-    """Read a YAML file into a pydantic model, with errors that name the file and the bad fields."""
-    import yaml
-
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"recipe {path} does not exist")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ValueError(f"{path}: not valid YAML: {exc}") from exc
-    if not isinstance(data, dict):
-        raise ValueError(f"{path}: a recipe must be a YAML mapping, got {type(data).__name__}")
-    try:
-        return cls.model_validate(data)
-    except ValidationError as exc:
-        raise ValueError(format_validation_error(exc, str(path))) from None
-
-
 def load_recipe(path: str | Path) -> TrainRecipe:
-    return load_yaml_model(path, TrainRecipe)
+    """A training recipe; errors name the file and each bad field (see judgesmith.config)."""
+    return load_yaml_model(path, TrainRecipe, "training recipe")

@@ -11,8 +11,9 @@ import os
 from pathlib import Path
 from typing import Any, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from judgesmith.config import Strict
 from judgesmith.records import Rubric
 
 EXTRA_KEYS = ("name", "description", "seed_instructions")
@@ -74,10 +75,8 @@ def load_instructions(path: str | Path) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-class SynthesizeSection(BaseModel):
+class SynthesizeSection(Strict):
     """The `synthesize:` section of a build recipe (and the CLI's options); paths relative to the recipe."""
-
-    model_config = ConfigDict(extra="forbid")
 
     rubric: Path
     instructions: Optional[Path] = None

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any, Optional, Sequence
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
+
+from judgesmith.config import Strict
 
 Model = tuple[str, float, Optional[float]]  # (resolved path, weight, density)
 
 
-class StrictParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+class StrictParams(Strict):
+    model_config = ConfigDict(populate_by_name=True)
 
 
 def no_density(models: Sequence[Model], method: str) -> None:
