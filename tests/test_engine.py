@@ -70,12 +70,12 @@ def test_label_plan_handles_both_tokenizer_styles(tiny_backend):
 def test_generation_reads_label_distribution_after_result(tiny_backend):
     import torch
 
-    from judgesmith.judge.backends.hf import label_token_families
+    from judgesmith.judge.backends.common import label_token_families
 
     tok = tiny_backend.tokenizer
     ids = tok("Feedback: good [RESULT] 3", add_special_tokens=False)["input_ids"]
     logits = torch.zeros(len(ids), len(tok))
-    families = label_token_families(tok, list("12345"))
+    families = label_token_families(tiny_backend._encode_text, list("12345"))
     label_pos = max(i for i, t in enumerate(ids) if t in families)
     with_space = tok.decode([ids[label_pos]]).startswith(" ")
     spaced = {lab: t for t, lab in families.items() if tok.decode([t]).startswith(" ") == with_space}

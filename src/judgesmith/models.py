@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from judgesmith.paths import home
+from judgesmith.templates import GEMMA_TEMPLATE
 
 log = logging.getLogger(__name__)
 
@@ -86,8 +87,6 @@ def _ensure_chat_template(tokenizer: Any, gguf_path: Path, model_type: str) -> N
     if field is not None:
         tokenizer.chat_template = bytes(field.parts[field.data[0]]).decode("utf-8")
     elif model_type.startswith("gemma"):
-        from judgesmith.judge.chat import GEMMA_TEMPLATE
-
         tokenizer.chat_template = GEMMA_TEMPLATE
 
 
@@ -144,12 +143,16 @@ def resolve_model_dir(name: str) -> str:
     )
 
 
+def thread_count(threads: int | None = None) -> int:
+    """Threads to compute with: `threads`, else JUDGESMITH_THREADS, else every core (torch and llama.cpp alike)."""
+    return threads or int(os.environ.get("JUDGESMITH_THREADS", "0")) or (os.cpu_count() or 1)
+
+
 def set_threads(threads: int | None) -> None:
     """Pin torch's intra-op threads (2 cores here: oversubscription collapses throughput)."""
     import torch
 
-    n = threads or int(os.environ.get("JUDGESMITH_THREADS", "0")) or (os.cpu_count() or 1)
-    torch.set_num_threads(n)
+    torch.set_num_threads(thread_count(threads))
 
 
 def load_model(name: str, dtype: str | None = None, device: str | None = None) -> tuple[Any, Any]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import importlib
 import json
 import logging
 import os
@@ -35,35 +34,16 @@ class ModelSpec:
 BackendFactory = Callable[[ModelSpec], Any]
 
 
-def _backend_class(kind: str) -> Any:
-    """The backend class named `kind` in `judgesmith.judge.backends.<kind>` or `<kind>_backend`."""
-    for module_name in (f"judgesmith.judge.backends.{kind}_backend", f"judgesmith.judge.backends.{kind}"):
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        for obj in vars(module).values():
-            if isinstance(obj, type) and getattr(obj, "name", None) == kind and hasattr(obj, "score"):
-                return obj
-    raise ValueError(f"backend {kind!r} is not available; use --backend hf, openai or vllm")
-
-
 def backend_factory(backend: str = "hf", batch_size: int = 8, threads: int | None = None) -> BackendFactory:
-    """Build backends by kind: `hf` (transformers, `HFBackend.from_name`), `openai` (endpoint from
-    OPENAI_BASE_URL / OPENAI_API_KEY), `vllm`, or any backend class whose `name` is the kind."""
+    """`spec -> make_backend(backend, spec.name, ...)`: bench and consistency build each model through the one
+    factory; the `openai` endpoint comes from OPENAI_BASE_URL / OPENAI_API_KEY. Unknown names fail here."""
+    from judgesmith.judge.backends import check_backend, make_backend
+
+    check_backend(backend)
 
     def make(spec: ModelSpec) -> Any:
-        if backend == "hf":
-            from judgesmith.judge.backends.hf import HFBackend
-
-            return HFBackend.from_name(spec.name, batch_size=batch_size, threads=threads)
-        cls = _backend_class(backend)
-        if callable(getattr(cls, "from_name", None)):
-            return cls.from_name(spec.name)
-        if backend == "openai":
-            return cls(spec.name, base_url=os.environ.get("OPENAI_BASE_URL"),
-                       api_key=os.environ.get("OPENAI_API_KEY"))
-        return cls(spec.name)
+        return make_backend(backend, spec.name, batch_size=batch_size, threads=threads,
+                            base_url=os.environ.get("OPENAI_BASE_URL"), api_key=os.environ.get("OPENAI_API_KEY"))
 
     return make
 

@@ -41,7 +41,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from judgesmith.judge.backends.hf import HFBackend
+    from judgesmith.judge.backends import make_backend
     from judgesmith.serve.app import create_app
     from judgesmith.serve.settings import ServeSettings
 
@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         log.warning("serving on %s without --api-key: anyone who can reach this port can use the model "
                     "(by IP address, or by the names in --allowed-hosts)", args.host)
     log.info("loading %s", args.model)
-    backend = HFBackend.from_name(args.model, batch_size=args.max_batch, threads=args.threads)
+    backend = make_backend("hf", args.model, batch_size=args.max_batch, threads=args.threads)
     app = create_app(backend, settings)
     log.info("judge server on http://%s:%d (page at /, OpenAPI at /openapi.json)", args.host, args.port)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)

@@ -11,18 +11,11 @@ import logging
 from typing import Any
 
 from judgesmith.prompts import Prompt
+from judgesmith.templates import GEMMA_TEMPLATE
 
 log = logging.getLogger(__name__)
 
-# Gemma turn format for Gemma checkpoints that ship without a template (the base GGUF):
-# system text folded into the first user turn, as Gemma's own templates do.
-GEMMA_TEMPLATE = (
-    "{{ bos_token }}{% if messages[0]['role'] == 'system' %}{% set system = messages[0]['content'] + '\n\n' %}"
-    "{% set rest = messages[1:] %}{% else %}{% set system = '' %}{% set rest = messages %}{% endif %}"
-    "{% for m in rest %}{{ '<start_of_turn>' + ('model' if m['role'] == 'assistant' else m['role']) + '\n'"
-    " + (system if loop.first else '') + m['content'] + '<end_of_turn>\n' }}{% endfor %}"
-    "{% if add_generation_prompt %}{{ '<start_of_turn>model\n' }}{% endif %}"
-)
+__all__ = ["GEMMA_TEMPLATE", "fold_system", "render", "supports_system"]  # GEMMA_TEMPLATE: re-exported
 
 
 def supports_system(tokenizer: Any) -> bool:

@@ -13,9 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence
 
+from judgesmith.judge.backends.common import left_pad, tokenizer_stop_ids
 from judgesmith.judge.chat import fold_system, supports_system
-
-END_OF_TURN = ("<end_of_turn>", "<|im_end|>", "<|eot_id|>", "<|end|>")
 
 
 @dataclass(frozen=True)
@@ -71,9 +70,7 @@ class Generator:
 
     def __init__(self, model: Any, tokenizer: Any):
         self.model, self.tokenizer = model, tokenizer
-        vocab = tokenizer.get_vocab()
-        ids = {tokenizer.eos_token_id, *(vocab[t] for t in END_OF_TURN if t in vocab)}
-        self.stop_ids = sorted(i for i in ids if i is not None)
+        self.stop_ids = tokenizer_stop_ids(tokenizer)  # the judge's own stop list (common.END_OF_TURN)
         self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else self.stop_ids[0]
         self.context = getattr(getattr(model, "config", None), "max_position_embeddings", None)
 
@@ -90,16 +87,7 @@ class Generator:
         return list(self.tokenizer(text, add_special_tokens=add)["input_ids"])
 
     def _pad(self, seqs: Sequence[list[int]]) -> tuple[Any, Any]:
-        import torch
-
-        width = max(len(s) for s in seqs)
-        ids = torch.full((len(seqs), width), self.pad_id, dtype=torch.long)
-        mask = torch.zeros((len(seqs), width), dtype=torch.long)
-        for row, seq in enumerate(seqs):
-            ids[row, width - len(seq):] = torch.tensor(seq, dtype=torch.long)
-            mask[row, width - len(seq):] = 1
-        device = next(self.model.parameters()).device
-        return ids.to(device), mask.to(device)
+        return left_pad(seqs, self.pad_id, next(self.model.parameters()).device)
 
     def generate(self, prompts: Sequence[list[int]], params: GenParams) -> list[list[Completion]]:
         """`params.n` completions per prompt (greedy: one run, repeated n times)."""

@@ -1,38 +1,44 @@
-"""Backends by explicit name; each imports its library only when chosen."""
+"""Backends by explicit name; each imports its library only when chosen.
+
+`make_backend` is the one place a backend is built from a name: `judgesmith judge`,
+`bench`, `consistency`, `serve` and the pipeline all call it.
+"""
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from judgesmith.judge.backends.base import Backend, Generation
 
-BACKENDS = ("hf", "openai", "vllm", "llamacpp")
+# name -> (module, class, the options its constructor takes); `hf` loads through `HFBackend.from_name`.
+_KINDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "hf": ("judgesmith.judge.backends.hf", "HFBackend", ("batch_size", "threads", "dtype", "device")),
+    "openai": ("judgesmith.judge.backends.openai_backend", "OpenAIBackend", ("base_url", "api_key")),
+    "vllm": ("judgesmith.judge.backends.vllm_backend", "VLLMBackend", ()),
+    "llamacpp": ("judgesmith.judge.backends.llamacpp", "LlamaCppBackend", ("threads",)),
+}
+BACKENDS = tuple(_KINDS)
+
+
+def check_backend(name: str) -> str:
+    """`name` when it is a known backend; a ValueError listing the choices otherwise."""
+    if name not in _KINDS:
+        raise ValueError(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
+    return name
 
 
 def make_backend(name: str, model: str, **options: Any) -> Backend:
-    """Build a backend: `hf` (transformers), `openai` (base_url/api_key), `vllm` (GPU), `llamacpp` (GGUF)."""
-    options = {k: v for k, v in options.items() if v is not None}
-    if name == "hf":
-        from judgesmith.judge.backends.hf import HFBackend
+    """Build a backend: `hf` (transformers), `openai` (base_url/api_key), `vllm` (GPU), `llamacpp` (GGUF).
 
-        keep = {k: options[k] for k in ("batch_size", "threads", "dtype", "device") if k in options}
-        return HFBackend.from_name(model, **keep)
-    if name == "openai":
-        from judgesmith.judge.backends.openai_backend import OpenAIBackend
-
-        keep = {k: options[k] for k in ("base_url", "api_key") if k in options}
-        return OpenAIBackend(model, **keep)
-    if name == "vllm":
-        from judgesmith.judge.backends.vllm_backend import VLLMBackend
-
-        return VLLMBackend(model)
-    if name == "llamacpp":
-        try:
-            from judgesmith.judge.backends.llamacpp import LlamaCppBackend
-        except ImportError as exc:
-            raise ValueError("the llamacpp backend is not available in this install") from exc
-        return LlamaCppBackend(model, **{k: options[k] for k in ("threads",) if k in options})
-    raise ValueError(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
+    Options a backend does not take (or that are None) are dropped, so callers can pass one set for all."""
+    module_name, class_name, accepted = _KINDS[check_backend(name)]
+    try:
+        cls = getattr(importlib.import_module(module_name), class_name)
+    except ImportError as exc:
+        raise ValueError(f"the {name} backend is not available in this install") from exc
+    keep = {k: v for k, v in options.items() if k in accepted and v is not None}
+    return cls.from_name(model, **keep) if name == "hf" else cls(model, **keep)
 
 
 def engine_label(backend: Any, mode: str) -> str:
@@ -57,4 +63,5 @@ def throughput_line(backend: Any, mode: str, judgments: int, seconds: float) -> 
     return f"engine {engine_label(backend, mode)}: {judgments} judgments in {seconds:.1f} s ({rate:.3f} judgments/s)"
 
 
-__all__ = ["BACKENDS", "Backend", "Generation", "engine_label", "make_backend", "throughput_line"]
+__all__ = ["BACKENDS", "Backend", "Generation", "check_backend", "engine_label", "make_backend",
+           "throughput_line"]

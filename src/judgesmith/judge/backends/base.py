@@ -28,15 +28,8 @@ class Generation:
 class Backend(Protocol):
     name: str
 
-    def generate(
-        self,
-        prompts: Sequence[Prompt],
-        *,
-        labels: Sequence[str],
-        n: int = 1,
-        temperature: float = 0.0,
-        max_new_tokens: int = 256,
-    ) -> list[list[Generation]]:
+    def generate(self, prompts: Sequence[Prompt], *, labels: Sequence[str], n: int = 1,
+                 temperature: float = 0.0, max_new_tokens: int = 256) -> list[list[Generation]]:
         """`n` generations per prompt, in prompt order."""
         ...
 

@@ -14,23 +14,15 @@ from __future__ import annotations
 import logging
 from typing import Any, Sequence
 
-from judgesmith.judge.backends.base import Generation, ends_with_result_mark, label_token_plan, normalize
+from judgesmith.judge.backends.base import Generation, label_token_plan
+from judgesmith.judge.backends.common import (
+    generated_label_probs, label_distribution, label_token_families, left_pad, tokenizer_stop_ids,
+)
 from judgesmith.judge.backends.prefix_cache import PrefixStore, score_batch, supports_prefix_reuse
 from judgesmith.judge.chat import render
 from judgesmith.prompts import Prompt
 
 log = logging.getLogger(__name__)
-
-
-def label_token_families(tokenizer: Any, labels: Sequence[str]) -> dict[int, str]:
-    """Every single-token spelling of each label ("4", " 4") -> label, for locating it in generations."""
-    found: dict[int, str] = {}
-    for lab in labels:
-        for text in (lab, " " + lab):
-            ids = tokenizer(text, add_special_tokens=False)["input_ids"]
-            if len(ids) == 1:
-                found[ids[0]] = lab
-    return found
 
 
 class HFBackend:
@@ -75,22 +67,17 @@ class HFBackend:
         """Prompt tokens as `generate` (suffix "") or `score` (suffix = its prefix) will feed them."""
         return [len(self._encode(p, suffix)) for p in prompts]
 
+    def _encode_text(self, text: str) -> list[int]:
+        """Plain text to token ids without special tokens (label plans and spellings)."""
+        return list(self.tokenizer(text, add_special_tokens=False)["input_ids"])
+
     def _encode(self, prompt: Prompt, suffix: str = "", extra: Sequence[int] = ()) -> list[int]:
         text, templated = render(self.tokenizer, prompt, suffix)
         ids = self.tokenizer(text, add_special_tokens=not templated)["input_ids"]
         return list(ids) + list(extra)
 
     def _pad(self, seqs: Sequence[list[int]]) -> tuple[Any, Any]:
-        import torch
-
-        width = max(len(s) for s in seqs)
-        pad = self.tokenizer.pad_token_id
-        ids = torch.full((len(seqs), width), pad, dtype=torch.long)
-        mask = torch.zeros((len(seqs), width), dtype=torch.long)
-        for row, seq in enumerate(seqs):
-            ids[row, width - len(seq):] = torch.tensor(seq, dtype=torch.long)
-            mask[row, width - len(seq):] = 1
-        return ids.to(self.device), mask.to(self.device)
+        return left_pad(seqs, self.tokenizer.pad_token_id, self.device)
 
     def _order(self, encoded: Sequence[list[int]]) -> list[list[int]]:
         """Indices grouped into batches of similar length (longest first: fail fast on memory)."""
@@ -102,8 +89,7 @@ class HFBackend:
 
         key = (prefix, tuple(labels))
         if key not in self._plans:
-            encode = lambda text: self.tokenizer(text, add_special_tokens=False)["input_ids"]  # noqa: E731
-            self._plans[key] = label_token_plan(encode, labels, prefix)
+            self._plans[key] = label_token_plan(self._encode_text, labels, prefix)
         joiner, ids = self._plans[key]
         encoded = [self._encode(p, prefix, joiner) for p in prompts]
         out: list[dict[str, float]] = [{} for _ in prompts]
@@ -115,9 +101,9 @@ class HFBackend:
                 else:
                     input_ids, mask = self._pad([encoded[i] for i in batch])
                     logits = self.model(input_ids=input_ids, attention_mask=mask, logits_to_keep=1).logits[:, -1, :]
-                picked = logits[:, ids].float().cpu()
+                picked = logits[:, ids].float().cpu()  # column j: the logit of labels[j]
                 for row, i in enumerate(batch):
-                    out[i] = normalize({lab: float(v) for lab, v in zip(labels, picked[row])})
+                    out[i] = label_distribution(picked[row], labels, range(len(labels)))
         return out
 
     def _prefix_store(self) -> PrefixStore | None:
@@ -132,19 +118,12 @@ class HFBackend:
             self._prefixes = PrefixStore() if supported else False
         return self._prefixes or None
 
-    def generate(
-        self,
-        prompts: Sequence[Prompt],
-        *,
-        labels: Sequence[str],
-        n: int = 1,
-        temperature: float = 0.0,
-        max_new_tokens: int = 256,
-    ) -> list[list[Generation]]:
+    def generate(self, prompts: Sequence[Prompt], *, labels: Sequence[str], n: int = 1,
+                 temperature: float = 0.0, max_new_tokens: int = 256) -> list[list[Generation]]:
         import torch
 
         encoded = [self._encode(p) for p in prompts]
-        families = label_token_families(self.tokenizer, labels)
+        families = label_token_families(self._encode_text, labels)
         out: list[list[Generation]] = [[] for _ in prompts]
         sampling = {"do_sample": True, "temperature": temperature, "top_p": 1.0} if temperature > 0 else {
             "do_sample": False}
@@ -165,24 +144,11 @@ class HFBackend:
         return out
 
     def _stop_ids(self) -> list[int]:
-        """EOS plus end-of-turn tokens: chat models end their answer with those (computed once:
-        `get_vocab()` builds a 262k-entry dict for Gemma, too slow for every generated sequence)."""
-        if self._stops is not None:
-            return self._stops
-        ids = [self.tokenizer.eos_token_id]
-        vocab = self.tokenizer.get_vocab()
-        ids += [vocab[t] for t in ("<end_of_turn>", "<|im_end|>", "<|eot_id|>") if t in vocab]
-        self._stops = sorted({i for i in ids if i is not None})
+        """EOS plus end-of-turn tokens (`common.END_OF_TURN`), computed once: `get_vocab()` builds a
+        262k-entry dict for Gemma, too slow for every generated sequence."""
+        if self._stops is None:
+            self._stops = tokenizer_stop_ids(self.tokenizer)
         return self._stops
-
-    def _label_probs(self, row: Any, token: int, families: dict[int, str],
-                     labels: Sequence[str]) -> dict[str, float] | None:
-        """Distribution over the labels spelled like the generated one (with or without a space)."""
-        spaced = self.tokenizer.decode([token]).startswith(" ")
-        chosen = {lab: t for t, lab in families.items() if self.tokenizer.decode([t]).startswith(" ") == spaced}
-        if len(chosen) != len(labels):
-            return None
-        return normalize({lab: float(row[t]) for lab, t in chosen.items()})
 
     def _generation(self, tokens: Any, logits: Any, families: dict[int, str],
                     labels: Sequence[str]) -> Generation:
@@ -190,12 +156,8 @@ class HFBackend:
         stop = {self.tokenizer.pad_token_id, *self._stop_ids()}
         while toks and toks[-1] in stop:
             toks.pop()
-        text = self.tokenizer.decode(toks, skip_special_tokens=True)
+        decode = lambda ids: self.tokenizer.decode(ids, skip_special_tokens=True)  # noqa: E731
         probs = None
         if logits is not None:
-            for pos in range(len(toks) - 1, -1, -1):
-                if toks[pos] in families and ends_with_result_mark(
-                        self.tokenizer.decode(toks[:pos], skip_special_tokens=True)):
-                    probs = self._label_probs(logits[pos], toks[pos], families, labels)
-                    break
-        return Generation(text=text, label_probs=probs)
+            probs = generated_label_probs(toks, lambda pos, t: logits[pos][t], families, labels, decode)
+        return Generation(text=decode(toks), label_probs=probs)

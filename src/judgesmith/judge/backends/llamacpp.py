@@ -1,7 +1,8 @@
 """llama.cpp backend (llama-cpp-python): fast CPU judging from a GGUF file.
 
-Decoding feedback is the slow part of judging on CPU, and llama.cpp decodes a
-Q4_K_M Gemma 3 270M about 7x faster than transformers on 2 cores. This backend
+Decoding feedback is the slow part of judging on CPU, and llama.cpp generates
+feedback about 4x faster than per-item transformers generate on 2 cores (q8_0
+Gemma 3 270M, `benchmarks/judge_throughput.py`; the README has the numbers). This backend
 drives the model through the low-level API (`Llama.eval` + the last position's
 logits) with `logits_all=False`: asking llama-cpp-python for logprobs would
 need `logits_all=True`, which computes the 262k-wide LM head at every prompt
@@ -9,16 +10,16 @@ position (Gemma scoring 5x slower).
 
 - Prompts go through the GGUF's own chat template (`tokenizer.chat_template`),
   Gemma's turn format for gemma GGUFs without one, a plain prompt otherwise;
+  `judge.chat.render` builds the text (as for transformers), the template is
   rendered with jinja2 the way transformers renders chat templates.
 - The KV cache is reused across calls: only the suffix after the longest prefix
   shared with the previous sequence is evaluated (the system prompt between
   prompts, the prompt between samples, the feedback when teacher-forcing).
   `swa_full=True` keeps sliding-window caches rewindable (Gemma 3).
 - Score mode evaluates prompts in token order, so each one re-evaluates only what
-  it does not share with the one before. Prompt processing runs with flash
-  attention and 2048-token batches (`SPEED_DEFAULTS`): llama-cpp-python's
-  defaults (flash attention off, 512-token batches) made score mode slower than
-  fp32 transformers here.
+  it does not share with the one before. Prompt processing runs with
+  2048-token batches (`SPEED_DEFAULTS`): llama-cpp-python's default 512-token
+  batches made score mode slower than fp32 transformers here.
 - Generation is sequential (one sequence at a time); batching gave no speed-up
   on 2 cores. The label distribution is read from the logits at the position
   where the label is generated after `[RESULT]`; when the model writes the mark
@@ -29,15 +30,16 @@ position (Gemma scoring 5x slower).
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import Any, Sequence
 
-from judgesmith.judge.backends.base import (
-    RESULT_MARK, Generation, ends_with_result_mark, label_token_plan, normalize,
+from judgesmith.judge.backends.base import RESULT_MARK, Generation, label_token_plan
+from judgesmith.judge.backends.common import (
+    generated_label_probs, label_distribution, label_token_families, stop_token_ids,
 )
-from judgesmith.judge.chat import GEMMA_TEMPLATE, fold_system
+from judgesmith.judge.chat import render
 from judgesmith.prompts import Prompt
+from judgesmith.templates import GEMMA_TEMPLATE
 
 log = logging.getLogger(__name__)
 
@@ -77,32 +79,41 @@ def _raise(message: str) -> None:
     raise ValueError(message)
 
 
-def apply_template(template: str, messages: list[dict[str, str]], bos: str, eos: str) -> str:
-    """Render like transformers' `apply_chat_template` (sandboxed jinja2, trim/lstrip blocks)."""
-    import jinja2.ext
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+class TemplateChat:
+    """A GGUF chat template with the two members `judge.chat.render` uses from a transformers tokenizer."""
 
-    env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, extensions=[jinja2.ext.loopcontrols])
-    env.globals["raise_exception"] = _raise
-    return env.from_string(template).render(messages=messages, bos_token=bos, eos_token=eos,
-                                            add_generation_prompt=True)
+    def __init__(self, template: str | None, bos: str = "", eos: str = ""):
+        self.chat_template, self.bos, self.eos = template, bos, eos
+
+    def apply_chat_template(self, messages: list[dict[str, str]], tokenize: bool = False,
+                            add_generation_prompt: bool = True) -> str:
+        """Render like transformers' `apply_chat_template` (sandboxed jinja2, trim/lstrip blocks)."""
+        import jinja2.ext
+        from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+        env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True,
+                                            extensions=[jinja2.ext.loopcontrols])
+        env.globals["raise_exception"] = _raise
+        return env.from_string(self.chat_template or "").render(
+            messages=messages, bos_token=self.bos, eos_token=self.eos, add_generation_prompt=add_generation_prompt)
 
 
 def render_prompt(template: str | None, prompt: Prompt, suffix: str = "", bos: str = "",
                   eos: str = "") -> tuple[str, bool]:
     """Text for the model and whether it is templated (special tokens already in it: no extra BOS)."""
-    if not template:
-        system = f"{prompt.system}\n\n" if prompt.system else ""
-        return system + prompt.user + suffix, False
-    messages = prompt.messages()
-    if "system" not in template:
-        messages = fold_system(messages)
-    try:
-        text = apply_template(template, messages, bos, eos)
-    except Exception as exc:  # templates reject a system role with raise_exception or errors
-        log.debug("chat template rejected the system role (%s); folding it into the user turn", exc)
-        text = apply_template(template, fold_system(messages), bos, eos)
-    return text + suffix, True
+    return render(TemplateChat(template, bos, eos), prompt, suffix)
+
+
+def llama_stop_ids(llm: Any) -> set[int]:
+    """EOS plus the `END_OF_TURN` tokens this GGUF's vocabulary has (each a single special token)."""
+    def lookup(text: str) -> int | None:
+        ids = llm.tokenize(text.encode("utf-8"), add_bos=False, special=True)
+        if len(ids) != 1:
+            return None
+        return ids[0] if llm.detokenize(ids, special=True).decode("utf-8", errors="replace") == text else None
+
+    eos = llm.token_eos()
+    return set(stop_token_ids(eos if eos >= 0 else None, lookup))
 
 
 class LlamaCppBackend:
@@ -119,8 +130,10 @@ class LlamaCppBackend:
         import llama_cpp
         import numpy as np
 
+        from judgesmith.models import thread_count
+
         self.path = resolve_gguf(model)
-        n = threads or int(os.environ.get("JUDGESMITH_THREADS", "0")) or (os.cpu_count() or 1)
+        n = thread_count(threads)
         params = {**SPEED_DEFAULTS, "n_ctx": n_ctx, "n_threads": n, "n_threads_batch": n, **llama_kwargs}
         self.llm = llama_cpp.Llama(model_path=str(self.path), seed=seed, verbose=verbose, **params)
         self.template = chat_template_for(self.llm.metadata)
@@ -128,6 +141,7 @@ class LlamaCppBackend:
         self._eos = self._piece(self.llm.token_eos())
         self._rng = np.random.default_rng(seed)
         self._vocab = llama_cpp.llama_model_get_vocab(self.llm.model)
+        self._stops = llama_stop_ids(self.llm)
         self._plans: dict[tuple[str, tuple[str, ...]], tuple[list[int], list[int]]] = {}
         log.info("llama.cpp: %s (%s, template: %s, %d threads)", self.path.name,
                  self.llm.metadata.get("general.architecture", "?"), "yes" if self.template else "none", n)
@@ -153,9 +167,10 @@ class LlamaCppBackend:
         return self._plans[key]
 
     def _is_stop(self, token: int) -> bool:
+        """EOS and `END_OF_TURN` tokens (as every backend), and whatever else the GGUF marks end-of-generation."""
         import llama_cpp
 
-        return bool(llama_cpp.llama_vocab_is_eog(self._vocab, token))
+        return token in self._stops or bool(llama_cpp.llama_vocab_is_eog(self._vocab, token))
 
     # -- evaluation -----------------------------------------------------------------------------
     def _fits(self, tokens: Sequence[int], extra: int = 0) -> bool:
@@ -213,19 +228,12 @@ class LlamaCppBackend:
         for i in sorted(range(len(encoded)), key=encoded.__getitem__):
             if self._fits(encoded[i]):
                 logits = self._feed(encoded[i])
-                out[i] = normalize({lab: float(logits[t]) for lab, t in zip(labels, ids)})
+                out[i] = label_distribution(logits, labels, ids)
         return out
 
-    def generate(
-        self,
-        prompts: Sequence[Prompt],
-        *,
-        labels: Sequence[str],
-        n: int = 1,
-        temperature: float = 0.0,
-        max_new_tokens: int = 256,
-    ) -> list[list[Generation]]:
-        families = self._label_families(labels)
+    def generate(self, prompts: Sequence[Prompt], *, labels: Sequence[str], n: int = 1,
+                 temperature: float = 0.0, max_new_tokens: int = 256) -> list[list[Generation]]:
+        families = label_token_families(self._encode, labels)
         out: list[list[Generation]] = []
         for prompt in prompts:
             tokens = self._prompt_tokens(prompt)
@@ -250,33 +258,11 @@ class LlamaCppBackend:
             if step + 1 < budget:
                 logits = self._step(token)
         text = self._decode(generated)
-        probs = self._generated_label_probs(generated, label_logits, families, labels)
+        probs = generated_label_probs(generated, lambda pos, t: label_logits[pos][t], families, labels,
+                                      self._decode)
         if probs is None and RESULT_MARK in text.upper():
             probs = self._forced_label_probs(prompt, text, labels)
         return Generation(text=text, label_probs=probs)
-
-    def _label_families(self, labels: Sequence[str]) -> dict[int, str]:
-        """Every single-token spelling of each label ("4", " 4") -> label."""
-        found: dict[int, str] = {}
-        for lab in labels:
-            for text in (lab, " " + lab):
-                ids = self._encode(text)
-                if len(ids) == 1:
-                    found[ids[0]] = lab
-        return found
-
-    def _generated_label_probs(self, generated: list[int], label_logits: list[dict[int, float]],
-                               families: dict[int, str], labels: Sequence[str]) -> dict[str, float] | None:
-        """Distribution at the last generated label token that follows `[RESULT]` (same spelling family)."""
-        for pos in range(len(generated) - 1, -1, -1):
-            token = generated[pos]
-            if token in families and ends_with_result_mark(self._decode(generated[:pos])):
-                spaced = self._decode([token]).startswith(" ")
-                chosen = {lab: t for t, lab in families.items() if self._decode([t]).startswith(" ") == spaced}
-                if len(chosen) != len(labels):
-                    return None
-                return normalize({lab: label_logits[pos][t] for lab, t in chosen.items()})
-        return None
 
     def _forced_label_probs(self, prompt: Prompt, text: str, labels: Sequence[str]) -> dict[str, float] | None:
         """Teacher-force prompt + text through the last `[RESULT]` + joiner; read the next-token logits."""
@@ -285,8 +271,7 @@ class LlamaCppBackend:
         tokens = self._prompt_tokens(prompt, text[:end]) + joiner
         if not self._fits(tokens):
             return None
-        logits = self._feed(tokens)
-        return normalize({lab: float(logits[t]) for lab, t in zip(labels, ids)})
+        return label_distribution(self._feed(tokens), labels, ids)
 
     def close(self) -> None:
         """Free the model now instead of at garbage collection."""

@@ -10,29 +10,21 @@ token and reads its top logprobs.
 from __future__ import annotations
 
 import logging
-import math
 from typing import Any, Sequence
 
-from judgesmith.judge.backends.base import Generation, ends_with_result_mark, normalize
+from judgesmith.judge.backends.base import Generation
+from judgesmith.judge.backends.common import label_after_mark, probs_from_top
 from judgesmith.prompts import Prompt
 
 log = logging.getLogger(__name__)
 
 
 def label_probs_from_logprobs(content: Sequence[Any] | None, labels: Sequence[str]) -> dict[str, float] | None:
-    """Scan per-token logprobs for the label right after `[RESULT]`; renormalize its top alternatives."""
+    """Find the label token right after `[RESULT]` in per-token logprobs; renormalize its top alternatives."""
     if not content:
         return None
-    text = ""
-    found = None
-    for entry in content:
-        token = _get(entry, "token") or ""
-        if token.strip() in labels and ends_with_result_mark(text):
-            found = entry
-        text += token
-    if found is None:
-        return None
-    return _top_to_probs(_get(found, "top_logprobs") or [], labels)
+    at = label_after_mark([_get(entry, "token") or "" for entry in content], labels)
+    return None if at is None else _top_to_probs(_get(content[at], "top_logprobs") or [], labels)
 
 
 def _get(obj: Any, key: str) -> Any:
@@ -40,14 +32,7 @@ def _get(obj: Any, key: str) -> Any:
 
 
 def _top_to_probs(top: Sequence[Any], labels: Sequence[str]) -> dict[str, float] | None:
-    mass: dict[str, float] = {}
-    for alt in top:
-        tok = (_get(alt, "token") or "").strip()
-        if tok in labels:
-            mass[tok] = mass.get(tok, 0.0) + math.exp(float(_get(alt, "logprob")))
-    if not mass:
-        return None
-    return normalize({lab: mass.get(lab, 0.0) for lab in labels}, log_space=False)
+    return probs_from_top(((_get(alt, "token"), _get(alt, "logprob")) for alt in top), labels)
 
 
 class OpenAIBackend:

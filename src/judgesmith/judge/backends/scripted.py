@@ -39,15 +39,8 @@ class ScriptedBackend:
         raw = self.probs_fn(prompt)
         return normalize({lab: float(raw.get(lab, 0.0)) for lab in labels}, log_space=False)
 
-    def generate(
-        self,
-        prompts: Sequence[Prompt],
-        *,
-        labels: Sequence[str],
-        n: int = 1,
-        temperature: float = 0.0,
-        max_new_tokens: int = 256,
-    ) -> list[list[Generation]]:
+    def generate(self, prompts: Sequence[Prompt], *, labels: Sequence[str], n: int = 1,
+                 temperature: float = 0.0, max_new_tokens: int = 256) -> list[list[Generation]]:
         out = []
         for prompt in prompts:
             self.calls.append(prompt)

@@ -6,10 +6,10 @@ logprobs (label distribution read after `[RESULT]`) and one-token score mode.
 
 from __future__ import annotations
 
-import math
 from typing import Any, Sequence
 
-from judgesmith.judge.backends.base import Generation, ends_with_result_mark, normalize
+from judgesmith.judge.backends.base import Generation
+from judgesmith.judge.backends.common import label_after_mark, probs_from_top
 from judgesmith.judge.chat import render
 from judgesmith.prompts import Prompt
 
@@ -32,12 +32,8 @@ class VLLMBackend:
         return [render(self.tokenizer, p, suffix)[0] for p in prompts]
 
     def _probs(self, step: dict[int, Any], labels: Sequence[str]) -> dict[str, float] | None:
-        mass: dict[str, float] = {}
-        for lp in step.values():
-            tok = (lp.decoded_token or "").strip()
-            if tok in labels:
-                mass[tok] = mass.get(tok, 0.0) + math.exp(lp.logprob)
-        return normalize({k: mass.get(k, 0.0) for k in labels}, log_space=False) if mass else None
+        """Label distribution from one position's top logprobs (vLLM `Logprob` objects by token id)."""
+        return probs_from_top(((lp.decoded_token, lp.logprob) for lp in step.values()), labels)
 
     def generate(self, prompts: Sequence[Prompt], *, labels: Sequence[str], n: int = 1,
                  temperature: float = 0.0, max_new_tokens: int = 256) -> list[list[Generation]]:
@@ -50,13 +46,10 @@ class VLLMBackend:
         for res in results:
             gens = []
             for comp in res.outputs:
-                probs, text = None, ""
-                for tok_id, step in zip(comp.token_ids, comp.logprobs or []):
-                    piece = step[tok_id].decoded_token if tok_id in step else ""
-                    if piece.strip() in labels and ends_with_result_mark(text):
-                        probs = self._probs(step, labels)
-                    text += piece or ""
-                gens.append(Generation(comp.text, probs))
+                steps = list(comp.logprobs or [])
+                pieces = [(step[t].decoded_token or "") if t in step else "" for t, step in zip(comp.token_ids, steps)]
+                at = label_after_mark(pieces, labels)
+                gens.append(Generation(comp.text, self._probs(steps[at], labels) if at is not None else None))
             out.append(gens)
         return out
 
