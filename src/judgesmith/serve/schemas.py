@@ -122,9 +122,11 @@ class VerdictOut(BaseModel):
     winner: str | None = None
     probabilities: dict[str, float] | None = None
     expected_score: float | None = None
+    p_a: float | None = None
     parse_ok: bool = True
     error: str | None = None
     raw: str | None = None
+    swapped: bool = False
     samples: list["VerdictOut"] = []
 
 
