@@ -87,3 +87,56 @@ def test_bad_suite_errors_name_the_problem(tmp_path):
         load_suite(bad)
     with pytest.raises(FileNotFoundError, match="default"):
         load_suite("does-not-exist")
+
+
+def test_markdown_and_html_render_the_same_report_model(tmp_path, monkeypatch):
+    from judgesmith.bench.consistency import run_consistency
+    from judgesmith.bench.report_build import load_report
+    from judgesmith.bench.report_html import inline
+    from judgesmith.bench.report_model import Bullets, Paragraph, Plots, Table
+    from judgesmith.bench.suite import SuiteEntry
+
+    abs_b, pair_b = toy_benchmarks()
+    models = [ModelSpec("base", "a"), ModelSpec("m2", "b")]  # "base": the paired-differences baseline
+    run_bench(models, prepare_tasks([("toy_abs", abs_b, 8), ("toy_pair", pair_b, None)]), tmp_path,
+              Protocol(mode="score"), lambda m: scripted_judge(), n_resamples=10)
+    monkeypatch.setattr("judgesmith.bench.adapters.get_benchmark", lambda name: {"toy_abs": abs_b}[name])
+    run_consistency(models, [SuiteEntry(benchmark="toy_abs", limit=2)], tmp_path, Protocol(mode="score"),
+                    lambda m: scripted_judge(), n_resamples=10)
+    report = load_report(tmp_path)
+    md, page = (tmp_path / "results.md").read_text(), (tmp_path / "report.html").read_text()
+    ids = [s.id for s in report.sections]
+    assert ids == ["models", "bench-toy_abs", "bench-toy_pair", "position", "paired", "run", "consistency"]
+    for section in report.sections:
+        assert f"## {section.title}\n" in md and f'<section id="{section.id}"><h2>{inline(section.title)}</h2>' in page
+        for block in section.blocks:
+            if isinstance(block, Table):
+                for row in block.rows:
+                    assert "| " + " | ".join(row) + " |" in md
+                    assert "".join(f"<td>{inline(c)}</td>" for c in row) in page
+            elif isinstance(block, (Paragraph, Bullets)):
+                for text in getattr(block, "items", None) or (block.text,):
+                    assert text in md and inline(text) in page
+            elif isinstance(block, Plots):
+                assert len(block.plots) >= 2 and "data:image" not in md
+                for p in block.plots:
+                    assert f'data-plot="{p.kind}" alt="{p.alt}"' in page
+
+
+def test_report_modules_import_each_other_only_at_module_level():
+    """The report modules once formed an import cycle held together by imports inside functions."""
+    import ast
+    from pathlib import Path
+
+    import judgesmith.bench as bench
+
+    names = {"report_model", "report_build", "report_md", "report_html", "report_sections", "consistency_report",
+             "plots"}
+    for name in names:
+        tree = ast.parse((Path(bench.__file__).parent / f"{name}.py").read_text())
+        for fn in (n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))):
+            for node in ast.walk(fn):
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    target = node.module.rsplit(".", 1)[-1]
+                    assert target not in names and not (node.module == "judgesmith.bench" and
+                                                        {a.name for a in node.names} & names), (name, fn.name)

@@ -1,4 +1,5 @@
 import json
+from dataclasses import replace
 
 import pytest
 from test_bench_helpers import scripted_judge, toy_benchmarks
@@ -129,8 +130,35 @@ def test_missing_benchmark_file_is_reported_not_fatal(tmp_path):
 def test_verdict_store_roundtrip(tmp_path):
     store = VerdictStore(tmp_path)
     v = Verdict(id="x/1", kind="absolute", score=4, probabilities={"4": 1.0}, expected_score=4.0)
-    store.append("model a", "bench", [v])
-    assert store.load("model a", "bench") == {"x/1": v}
+    second = Verdict(id="p", kind="pairwise", winner="B", probabilities={"A": 0.3, "B": 0.7}, p_a=0.3, swapped=True)
+    pair = Verdict(id="p", kind="pairwise", winner="B", probabilities={"A": 0.35, "B": 0.65}, p_a=0.35,
+                   samples=(replace(second, swapped=False, p_a=0.4, probabilities={"A": 0.4, "B": 0.6}), second))
+    store.append("model a", "bench", [v, pair])
+    assert store.load("model a", "bench") == {"x/1": v, "p": pair}
+
+
+# a swapped pairwise verdict as stored before `p_a` existed: P(A) in `expected_score`
+OLD_PAIR = ('{"id": "p0", "kind": "pairwise", "feedback": null, "score": null, "winner": "tie", "probabilities": '
+            '{"A": 0.47, "B": 0.53}, "expected_score": 0.47, "parse_ok": true, "error": null, "raw": null, "samples": '
+            '[{"id": "p0", "kind": "pairwise", "feedback": null, "score": null, "winner": "A", "probabilities": '
+            '{"A": 0.52, "B": 0.48}, "expected_score": 0.52, "parse_ok": true, "error": null, "raw": null, '
+            '"samples": []}, {"id": "p0", "kind": "pairwise", "feedback": null, "score": null, "winner": "B", '
+            '"probabilities": {"A": 0.42, "B": 0.58}, "expected_score": 0.42, "parse_ok": true, "error": null, '
+            '"raw": null, "samples": []}]}')
+
+
+def test_verdict_store_reads_files_written_before_p_a(tmp_path):
+    store = VerdictStore(tmp_path)
+    path = store.path("m", "b")
+    path.parent.mkdir(parents=True)
+    old_abs = '{"id": "a", "kind": "absolute", "score": 4, "probabilities": {"4": 1.0}, "expected_score": 4.0}'
+    path.write_text(OLD_PAIR + "\n" + old_abs + "\n")
+    got = store.load("m", "b")
+    v = got["p0"]
+    assert (v.p_a, v.expected_score) == (0.47, None)
+    assert [(s.p_a, s.expected_score, s.winner) for s in v.samples] == [(0.52, None, "A"), (0.42, None, "B")]
+    assert (got["a"].expected_score, got["a"].p_a) == (4.0, None)
+    assert Verdict.from_dict(v.to_dict()) == v  # rewritten in the new layout, it reads back the same
 
 
 def test_backend_factory_builds_other_kinds_without_network(monkeypatch):

@@ -21,11 +21,39 @@ def test_pair_outcome_needs_both_orders():
     assert pair_outcome("A", None) is None
 
 
-def test_bidirectional_outcome_maps_second_order_back():
-    # order 1 (x as A) slightly prefers A; order 2 (y as A) strongly prefers its B = x
-    assert bidirectional_outcome({"A": 0.55, "B": 0.45}, {"A": 0.1, "B": 0.9}) == 1
-    # both orders prefer position A: pure position bias cancels out -> tie
-    assert bidirectional_outcome({"A": 0.7, "B": 0.3}, {"A": 0.7, "B": 0.3}, tolerance=1e-9) == 0
+def test_bidirectional_outcome_reads_both_orders_in_original_positions():
+    # order 1 (x as A) slightly prefers A; order 2 (y as A) strongly preferred its B = x: mapped back, A = 0.9
+    assert bidirectional_outcome({"A": 0.55, "B": 0.45}, {"A": 0.9, "B": 0.1}) == 1
+    assert bidirectional_outcome({"A": 0.55, "B": 0.45}, {"A": 0.3, "B": 0.7}) == -1
+    # both orders prefer the position shown first (A, then mapped back B): position bias cancels -> tie
+    assert bidirectional_outcome({"A": 0.7, "B": 0.3}, {"A": 0.3, "B": 0.7}, tolerance=1e-9) == 0
+
+
+def test_likelihood_outcome_of_engine_verdicts_is_trustjudge_formula():
+    """consistency_report reads the engine's stored orders without flipping; compare with TrustJudge's
+    m[k] = p_order1[k] + p_order2[-k] computed here from the second order as judged."""
+    import random
+
+    from judgesmith.bench.consistency_report import _pair_views
+    from judgesmith.judge.engine import aggregate_swap
+    from judgesmith.records import Verdict
+
+    rng = random.Random(5)
+    seen = set()
+    for _ in range(200):
+        p1, p2 = rng.choice([0.3, 0.5, 0.7, rng.random()]), rng.choice([0.3, 0.5, 0.7, rng.random()])
+        first = Verdict("x", "pairwise", winner="A" if p1 >= 0.5 else "B", probabilities={"A": p1, "B": 1 - p1})
+        as_judged = Verdict("x", "pairwise", winner="A" if p2 >= 0.5 else "B", probabilities={"A": p2, "B": 1 - p2})
+        v = aggregate_swap(first, as_judged)
+        m_x, m_y = p1 + (1 - p2), (1 - p1) + p2
+        expected = 0 if m_x == m_y else (1 if m_x > m_y else -1)
+        discrete, likely = _pair_views(v)
+        assert likely == expected
+        seen.add(likely)
+        # discrete C: both orders must pick x (order 2 picks x when it answered B as judged)
+        picks_x = (first.winner == "A", as_judged.winner == "B")
+        assert discrete == (1 if all(picks_x) else -1 if not any(picks_x) else 0)
+    assert seen == {-1, 0, 1}
 
 
 def test_score_conflict_cases():

@@ -69,3 +69,37 @@ def test_position_biased_judge_shows_conflicts(tmp_path, monkeypatch):
     assert toy["cr"]["distribution/likelihood"]["value"] == pytest.approx(1.0)
     # all pairs tied: every triple is a tie triple, none is a violation
     assert toy["ntr"]["discrete"]["3"]["value"] == 0.0
+
+
+def test_rerun_with_other_settings_is_refused_not_mixed(tmp_path, monkeypatch):
+    """run.json guards consistency as it guards bench (they may share an --out and its verdicts)."""
+    entries = _entries(monkeypatch)[:1]
+    built = []
+
+    def run(mode="score", models=(ModelSpec("m", "x"),), max_new_tokens=256):
+        return run_consistency(list(models), entries, tmp_path, Protocol(mode=mode, max_new_tokens=max_new_tokens),
+                               lambda m: built.append(m) or scripted_judge(), n_resamples=10, html=False)
+
+    first = run()
+    stored = (tmp_path / "verdicts" / "m" / "consistency-toy_abs-pairwise.jsonl").read_text()
+    with pytest.raises(ValueError, match="mode='score', not 'generate'"):
+        run(mode="generate")
+    with pytest.raises(ValueError, match="max_new_tokens"):
+        run(max_new_tokens=64)
+    with pytest.raises(ValueError, match="label 'm' was model 'x'"):
+        run(models=[ModelSpec("m", "y")])
+    assert (tmp_path / "verdicts" / "m" / "consistency-toy_abs-pairwise.jsonl").read_text() == stored
+    manifest = json.loads((tmp_path / "run.json").read_text())
+    assert (manifest["mode"], manifest["models"]) == ("score", {"m": "x"})
+    # the same settings resume; a new label is added to the manifest
+    built.clear()
+    again = run(models=[ModelSpec("m", "x"), ModelSpec("n", "z")])
+    assert [m.label for m in built] == ["n"] and again["results"][0] == first["results"][0]
+    assert json.loads((tmp_path / "run.json").read_text())["models"] == {"m": "x", "n": "z"}
+    # bench shares the manifest: another mode into the same --out is refused there too
+    from judgesmith.bench.runner import prepare_tasks, run_bench
+
+    abs_b, _ = toy_benchmarks()
+    with pytest.raises(ValueError, match="mode"):
+        run_bench([ModelSpec("m", "x")], prepare_tasks([("toy_abs", abs_b, 2)]), tmp_path,
+                  Protocol(mode="generate"), lambda m: scripted_judge(), n_resamples=10, html=False)

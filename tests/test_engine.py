@@ -129,3 +129,40 @@ def test_swap_sums_probability_vectors():
     assert v.winner == "B"  # orders disagree, but the summed margin 0.3 exceeds the tolerance
     close = aggregate_swap(first, Verdict("x", "pairwise", winner="A", probabilities={"A": 0.62, "B": 0.38}))
     assert close.winner == "tie"
+
+
+def _first_position_probs(prompt):
+    """P(A) 0.8 for a "good" response shown first, 0.6 otherwise: a preference plus a position bias."""
+    a = prompt.user.split("###Response A:\n")[1].split("\n\n###Response B:")[0]
+    return {"A": 0.8 if "good" in a else 0.6, "B": 0.2 if "good" in a else 0.4}
+
+
+@pytest.mark.parametrize("mode", ["score", "generate"])
+def test_pairwise_p_a_has_its_own_field_and_orders_are_in_original_positions(mode):
+    backend = ScriptedBackend(_prefers_good, probs_fn=_first_position_probs)
+    v = Judge(backend, mode=mode, swap=True).grade_pairwise([pair(0, a="bad answer", b="good answer")])[0]
+    assert v.expected_score is None and v.p_a == pytest.approx(v.probabilities["A"])
+    first, second = v.samples
+    assert not first.swapped and second.swapped
+    # as judged, order 2 saw the good answer first (P(A) 0.8); in original positions that is B
+    assert first.p_a == pytest.approx(0.6) and second.p_a == pytest.approx(0.2)
+    assert second.probabilities == pytest.approx({"A": 0.2, "B": 0.8})
+    assert v.p_a == pytest.approx((0.6 + 0.2) / 2) and v.winner == "B"
+    if mode == "generate":
+        assert second.winner == "B" and second.raw.endswith("[RESULT] A")  # the text keeps what the model saw
+
+
+def test_swapped_samples_of_a_sampled_order_are_mapped_back_too():
+    backend = ScriptedBackend(_prefers_good, probs_fn=_first_position_probs)
+    v = Judge(backend, swap=True, n=2, temperature=1.0).grade_pairwise([pair()])[0]
+    second = v.samples[1]
+    assert second.swapped and len(second.samples) == 2
+    assert all(s.swapped and s.winner == second.winner == "A" for s in second.samples)
+    # as judged the bad answer came first (P(A) 0.6); mapped back, P(A) is the as-judged P(B)
+    assert all(s.p_a == pytest.approx(0.4) for s in second.samples)
+
+
+def test_absolute_verdicts_have_no_p_a():
+    backend = ScriptedBackend(probs_fn=lambda p: {"4": 3.0, "5": 1.0})
+    v = Judge(backend, mode="score").grade_absolute(absolute_items(1))[0]
+    assert v.expected_score == pytest.approx(4.25) and v.p_a is None and not v.swapped

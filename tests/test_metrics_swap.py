@@ -6,7 +6,7 @@ import random
 import numpy as np
 import pytest
 
-from judgesmith.judge.engine import _flip, aggregate_swap
+from judgesmith.judge.engine import aggregate_swap
 from judgesmith.metrics import (
     argmax_prediction,
     choose_tolerance,
@@ -72,7 +72,11 @@ def test_tie_rule_is_the_engines_aggregation():
         first, second_swapped = order(), order()
         tol = rng.choice([0.0, 0.05, 0.1, 0.3])
         agg = aggregate_swap(first, second_swapped, tol)
-        second = _flip(second_swapped)
+        second = agg.samples[1]  # stored in original positions: the swapped order's A is our B
+        assert second.swapped and not agg.samples[0].swapped
+        assert second.winner == {"A": "B", "B": "A"}.get(second_swapped.winner, second_swapped.winner)
+        if second_swapped.probabilities:
+            assert second.p_a == second.probabilities["A"] == second_swapped.probabilities["B"]
         margin = agg.probabilities["A"] - agg.probabilities["B"] if agg.probabilities else None
         mine = tie_rule(first.winner if first.parse_ok else None, second.winner if second.parse_ok else None,
                         margin, tol)

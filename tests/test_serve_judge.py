@@ -79,6 +79,8 @@ def test_pairwise_swap_judges_both_orders():
     (v,) = r.json()["verdicts"]
     assert v["winner"] == "A" and len(v["samples"]) == 2
     assert sum(backend.batches) == 2  # the original and the swapped order
+    # both orders come back in the pair's original positions, the second marked as judged swapped
+    assert [(o["winner"], o["swapped"]) for o in v["samples"]] == [("A", False), ("A", True)]
 
 
 def test_unparseable_output_is_200_with_parse_ok_false():

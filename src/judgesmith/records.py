@@ -140,10 +140,16 @@ class Verdict:
 
     `score` (absolute, 1-5) or `winner` (pairwise: "A", "B" or "tie") is the
     discrete decision; `probabilities` is the label distribution when the backend
-    exposes logits/logprobs, and `expected_score` its expectation (absolute) or
-    P(A) (pairwise). `samples` holds per-sample verdicts (n > 1) or the two
-    orders of a swapped pairwise judgment. A parse failure is a verdict with
-    `parse_ok=False` and `error` saying why, never an exception.
+    exposes logits/logprobs; `expected_score` is its expectation (absolute only)
+    and `p_a` the probability of "A" (pairwise only). `samples` holds per-sample
+    verdicts (n > 1) or the two orders of a swapped pairwise judgment.
+
+    Positions: every pairwise field is in the pair's original positions ("A" is
+    `response_a` as given). The order judged with the responses exchanged is
+    mapped back once, by the engine, and marked `swapped=True`; only its `raw`
+    and `feedback` text still speak of the positions the model saw. A parse
+    failure is a verdict with `parse_ok=False` and `error` saying why, never an
+    exception.
     """
 
     id: str
@@ -153,9 +159,11 @@ class Verdict:
     winner: str | None = None
     probabilities: dict[str, float] | None = None
     expected_score: float | None = None
+    p_a: float | None = None
     parse_ok: bool = True
     error: str | None = None
     raw: str | None = None
+    swapped: bool = False
     samples: tuple["Verdict", ...] = field(default_factory=tuple)
 
     @property
@@ -173,7 +181,10 @@ class Verdict:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "Verdict":
+        """Read `to_dict()` output, including files written before `p_a` existed (P(A) in `expected_score`)."""
         known = {f.name for f in fields(cls)}
         kwargs = {k: v for k, v in d.items() if k in known}
+        if kwargs.get("kind") == "pairwise" and "p_a" not in d:
+            kwargs["p_a"] = kwargs.pop("expected_score", None)
         kwargs["samples"] = tuple(cls.from_dict(s) for s in d.get("samples") or ())
         return cls(**kwargs)

@@ -18,9 +18,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Sequence
 
+from judgesmith.bench.consistency_report import consistency_results
 from judgesmith.bench.models import BackendFactory, ModelSpec, release, training_data
 from judgesmith.bench.protocol import Protocol
-from judgesmith.bench.runner import judge_missing
+from judgesmith.bench.report_html import write_html
+from judgesmith.bench.report_md import write_markdown
+from judgesmith.bench.runner import check_run, judge_missing
 from judgesmith.bench.store import VerdictStore
 from judgesmith.records import AbsoluteItem, PairwiseItem
 
@@ -121,12 +124,14 @@ def run_consistency(models: Sequence[ModelSpec], entries: Sequence[Any], out_dir
                     make_backend: BackendFactory, suite_name: str = "custom", seed: int = 0,
                     limit: int | None = None, delta: float = 0.0, n_resamples: int = 1000,
                     html: bool = True) -> dict[str, Any]:
-    """Judge every question set with every model, then write `consistency.json` and refresh the reports."""
-    from judgesmith.bench.consistency_report import consistency_results
-    from judgesmith.bench.report_md import write_markdown
+    """Judge every question set with every model, then write `consistency.json` and refresh the reports.
 
+    Refuses (ValueError) an `out_dir` whose `run.json` names another protocol, mode, max_new_tokens or
+    another model under one of these labels: its stored verdicts would be reused as if they were these.
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    check_run(out, suite_name, protocol, models)
     store = VerdictStore(out / "verdicts")
     sets: dict[str, list[Question]] = {}
     skipped: dict[str, str] = {}
@@ -155,7 +160,5 @@ def run_consistency(models: Sequence[ModelSpec], entries: Sequence[Any], out_dir
     (out / "consistency.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     write_markdown(out)
     if html:
-        from judgesmith.bench.report_html import write_html
-
         write_html(out)
     return results

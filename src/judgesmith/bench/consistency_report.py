@@ -1,16 +1,21 @@
-"""Consistency metrics from stored verdicts, and their Markdown/HTML sections.
+"""Consistency metrics from stored verdicts (`consistency.json`), and the report section that shows them.
 
 Variants compared (TrustJudge, arXiv 2509.21117):
 - scores: `discrete` (the integer score) vs `distribution` (expectation over the 1-5 label probabilities);
 - pairs: `discrete` (C from the two orders' winners) vs `likelihood` (bidirectional
   probabilities m[k] = p_order1[k] + p_order2[-k]).
+
+Both orders are read as the engine stores them: in the pair's original positions.
+`consistency_section` only builds the report model; `report_md`/`report_html` render it.
 """
 
 from __future__ import annotations
 
-import html
+from functools import partial
 from typing import Any, Sequence
 
+from judgesmith.bench import plots
+from judgesmith.bench.report_model import Block, Bullets, Heading, Plot, Plots, Section, Table, table
 from judgesmith.bench.store import VerdictStore
 from judgesmith.metrics.consistency import (
     bidirectional_outcome,
@@ -19,6 +24,7 @@ from judgesmith.metrics.consistency import (
     pair_outcome,
     score_preference_agreement,
 )
+from judgesmith.metrics.result import MetricResult
 from judgesmith.records import Verdict
 
 KS = (3, 4, 5)
@@ -28,12 +34,11 @@ def _pair_views(v: Verdict) -> tuple[int | None, int | None]:
     """(discrete C, likelihood-aware C) from a swapped pairwise verdict; None when unavailable."""
     if len(v.samples) != 2:
         return None, None
-    first, second = v.samples  # the engine stores the second order already mapped back to our positions
+    first, second = v.samples  # both in the pair's original positions (the engine's convention)
     discrete = pair_outcome(first.winner if first.parse_ok else None, second.winner if second.parse_ok else None)
     likely = None
     if first.probabilities and second.probabilities:
-        as_judged = {"A": second.probabilities.get("B", 0.0), "B": second.probabilities.get("A", 0.0)}
-        likely = bidirectional_outcome(first.probabilities, as_judged)
+        likely = bidirectional_outcome(first.probabilities, second.probabilities)
     return discrete, likely
 
 
@@ -95,30 +100,28 @@ def consistency_results(models: Sequence[Any], sets: dict[str, list], store: Ver
 
 
 def _fmt(d: dict) -> str:
-    from judgesmith.metrics import MetricResult
-
     return MetricResult.from_dict(d).format(percent=True)
 
 
-def _tables(cons: dict[str, Any]) -> list[tuple[str, list[str], list[list[str]]]]:
-    """(title, header, rows) for the CR, NTR and agreement tables."""
+def _pct(x: Any) -> str:
+    return "n/a" if x is None or x != x else f"{100 * x:.2f}%"
+
+
+def _tables(cons: dict[str, Any]) -> list[tuple[str, Table]]:
+    """(title, table) for the CR, NTR and agreement tables."""
     res = cons["results"]
     cr_keys = ["discrete/discrete", "distribution/discrete", "discrete/likelihood", "distribution/likelihood"]
-    cr = ("Score-comparison conflict ratio CR (scores/pairs; lower is better)", ["model", "set", *cr_keys],
-          [[e["model"], e["set"], *(_fmt(e["cr"][k]) for k in cr_keys)] for e in res])
+    cr_rows = [[e["model"], e["set"], *(_fmt(e["cr"][k]) for k in cr_keys)] for e in res]
     ntr_cols = [f"{p} NTR_{k}" for p in ("discrete", "likelihood") for k in KS]
-    ntr = ("Non-transitivity NTR_k (pairs; lower is better)", ["model", "set", *ntr_cols],
-           [[e["model"], e["set"], *(_fmt(e["ntr"][p][str(k)]) for p in ("discrete", "likelihood") for k in KS)]
-            for e in res])
-
-    def pct(x: Any) -> str:
-        return "n/a" if x is None or x != x else f"{100 * x:.2f}%"
-
-    agr = ("Higher score vs pairwise winner (discrete scores, both-order verdict)",
-           ["model", "set", "consistent", "inconsistent", "tie (equal scores)", "n pairs"],
-           [[e["model"], e["set"], pct(e["agreement"]["consistent"]), pct(e["agreement"]["inconsistent"]),
-             pct(e["agreement"]["tie"]), str(e["agreement"]["n"])] for e in res])
-    return [cr, ntr, agr]
+    ntr_rows = [[e["model"], e["set"], *(_fmt(e["ntr"][p][str(k)]) for p in ("discrete", "likelihood") for k in KS)]
+                for e in res]
+    agr_rows = [[e["model"], e["set"], _pct(e["agreement"]["consistent"]), _pct(e["agreement"]["inconsistent"]),
+                 _pct(e["agreement"]["tie"]), str(e["agreement"]["n"])] for e in res]
+    return [("Score-comparison conflict ratio CR (scores/pairs; lower is better)",
+             table(["model", "set", *cr_keys], cr_rows)),
+            ("Non-transitivity NTR_k (pairs; lower is better)", table(["model", "set", *ntr_cols], ntr_rows)),
+            ("Higher score vs pairwise winner (discrete scores, both-order verdict)",
+             table(["model", "set", "consistent", "inconsistent", "tie (equal scores)", "n pairs"], agr_rows))]
 
 
 def _intro(cons: dict[str, Any]) -> list[str]:
@@ -130,29 +133,22 @@ def _intro(cons: dict[str, Any]) -> list[str]:
     return lines
 
 
-def consistency_markdown(cons: dict[str, Any]) -> list[str]:
-    lines = ["## Consistency (TrustJudge)", ""] + [f"- {x}" for x in _intro(cons)] + [""]
-    for title, header, rows in _tables(cons):
-        lines += [f"### {title}", "", "| " + " | ".join(header) + " |", "|---" * len(header) + "|"]
-        lines += ["| " + " | ".join(r) + " |" for r in rows] + [""]
-    return lines
-
-
-def consistency_html(cons: dict[str, Any]) -> str:
-    from judgesmith.bench import plots
-    from judgesmith.bench.report_html import html_table, img
-
-    parts = ['<section id="consistency"><h2>Consistency (TrustJudge)</h2><ul>']
-    parts += [f"<li>{html.escape(x)}</li>" for x in _intro(cons)] + ["</ul>"]
-    for title, header, rows in _tables(cons):
-        parts += [f"<h3>{html.escape(title)}</h3>", html_table(header, rows)]
+def _plots(cons: dict[str, Any]) -> Plots:
     res = cons["results"]
-    if res:
-        groups = [f"{e['model']}/{e['set']}" for e in res]
-        cr = {k: [e["cr"][k]["value"] for e in res] for k in ("discrete/discrete", "distribution/likelihood")}
-        ntr = {f"{p} NTR_3": [e["ntr"][p]["3"]["value"] for e in res] for p in ("discrete", "likelihood")}
-        parts.append('<div class="plots">'
-                     + img(plots.grouped("conflict ratio CR", groups, cr, "share of pairs"), "consistency", "CR")
-                     + img(plots.grouped("non-transitivity NTR_3", groups, ntr, "share of triples"), "consistency",
-                           "NTR") + "</div>")
-    return "\n".join(parts) + "</section>"
+    groups = [f"{e['model']}/{e['set']}" for e in res]
+    cr = {k: [e["cr"][k]["value"] for e in res] for k in ("discrete/discrete", "distribution/likelihood")}
+    ntr = {f"{p} NTR_3": [e["ntr"][p]["3"]["value"] for e in res] for p in ("discrete", "likelihood")}
+    return Plots((Plot("consistency", "CR", partial(plots.grouped, "conflict ratio CR", groups, cr,
+                                                    "share of pairs")),
+                  Plot("consistency", "NTR", partial(plots.grouped, "non-transitivity NTR_3", groups, ntr,
+                                                     "share of triples"))))
+
+
+def consistency_section(cons: dict[str, Any]) -> Section:
+    """The `consistency` report section: intro, the CR/NTR/agreement tables and (HTML) two plots."""
+    blocks: list[Block] = [Bullets(tuple(_intro(cons)))]
+    for title, tab in _tables(cons):
+        blocks += [Heading(title), tab]
+    if cons["results"]:
+        blocks.append(_plots(cons))
+    return Section("consistency", "Consistency (TrustJudge)", tuple(blocks))

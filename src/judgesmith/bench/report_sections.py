@@ -1,18 +1,17 @@
 """Report sections beyond the per-benchmark tables: position bias and tie tolerance, paired
 differences against the baseline, and which engine ran at what speed.
 
-Each section is a list of blocks (`("h2", text)`, `("p", text)`, `("table", header, rows)`)
-so the Markdown and HTML reports render the same content.
+Each builder returns a `report_model.Section` (or None when there is nothing to say), so the
+Markdown and HTML reports render the same content.
 """
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
+from judgesmith.bench.paired import METRIC_NAMES
+from judgesmith.bench.report_model import Block, Heading, Paragraph, Section, table
 from judgesmith.metrics import MetricResult
-
-Block = tuple
 
 
 def pct(x: float | None) -> str:
@@ -30,17 +29,17 @@ def _pairwise_entries(results: dict[str, Any]) -> list[dict]:
     return [e for e in results["results"] if e["kind"] == "pairwise" and e.get("tie_tolerance")]
 
 
-def position_blocks(results: dict[str, Any]) -> list[Block]:
+def position_section(results: dict[str, Any]) -> Section | None:
     """Swap consistency per model, then the tie tolerance chosen on dev and its trade-off table."""
     entries = _pairwise_entries(results)
     if not entries:
-        return []
+        return None
     mode = results["protocol"]["mode"]
-    blocks: list[Block] = [("h2", "Position bias and tie tolerance"), ("p", (
+    blocks: list[Block] = [Paragraph(
         f"All numbers in this section: {mode} mode. Swap consistency: share of pairs whose two orders pick the "
         "same response (argmax of each order's distribution; 'verdicts': the parsed labels, generate mode). "
         "Tie rule: a tie when the orders disagree and |P(A) - P(B)| of the two-order averaged distribution is "
-        "at most the tolerance. Argmax: the larger averaged probability, never a tie."))]
+        "at most the tolerance. Argmax: the larger averaged probability, never a tie.")]
     models = list(dict.fromkeys(e["model"] for e in entries))
     benches = list(dict.fromkeys(e["benchmark"] for e in entries))
     by = {(e["model"], e["benchmark"]): e for e in entries}
@@ -53,20 +52,21 @@ def position_blocks(results: dict[str, Any]) -> list[Block]:
             if d and d.get("value") is not None:
                 hits, total = hits + d["value"] * d["n"], total + d["n"]
         rows.append([*row, f"{pct(hits / total if total else None)} (n={total})", mode])
-    blocks.append(("table", ["model", *(f"swap consistency {b}" for b in benches), "pooled", "mode"], rows))
+    blocks.append(table(["model", *(f"swap consistency {b}" for b in benches), "pooled", "mode"], rows))
     first = entries[0]["tie_tolerance"]
-    blocks.append(("p", f"Tie tolerance chosen per model and benchmark on a dev split (seeded half of each "
-                        f"benchmark's items, seed {first['split_seed']}), reported on the other half. Criterion: "
-                        f"{first['criterion']}. With no gold tie on dev the criterion is plain accuracy."))
+    blocks.append(Paragraph(f"Tie tolerance chosen per model and benchmark on a dev split (seeded half of each "
+                            f"benchmark's items, seed {first['split_seed']}), reported on the other half. "
+                            f"Criterion: {first['criterion']}. With no gold tie on dev the criterion is plain "
+                            "accuracy."))
     rows = [[e["model"], e["benchmark"], f"{e['tie_tolerance']['chosen']:g}",
              f"{e['tie_tolerance']['n_dev']} ({e['tie_tolerance']['dev_gold_ties']} gold ties)",
              fmt_mr(e["tie_tolerance"]["test"]["accuracy_ties"]), fmt_mr(e["tie_tolerance"]["test"]["accuracy"]),
              fmt_mr(e["tie_tolerance"]["test"]["tie_rate"]), mode] for e in entries]
-    blocks.append(("table", ["model", "benchmark", "tolerance", "dev pairs", "test acc. w/ ties",
-                             "test acc. w/o ties", "test tie rate", "mode"], rows))
+    blocks.append(table(["model", "benchmark", "tolerance", "dev pairs", "test acc. w/ ties",
+                         "test acc. w/o ties", "test tie rate", "mode"], rows))
     for b in benches:
         blocks += tradeoff_blocks(b, [by[(m, b)] for m in models if (m, b) in by])
-    return blocks
+    return Section("position", "Position bias and tie tolerance", tuple(blocks))
 
 
 def tradeoff_blocks(bench: str, entries: list[dict]) -> list[Block]:
@@ -84,15 +84,13 @@ def tradeoff_blocks(bench: str, entries: list[dict]) -> list[Block]:
             row += [f"{pct(g['dev']['accuracy_ties'])} / {pct(g['dev']['tie_rate'])}{mark}",
                     f"{pct(g['test']['accuracy_ties'])} / {pct(g['test']['tie_rate'])}"]
         rows.append(row)
-    return [("h3", f"Accuracy/tie-rate trade-off: {bench}"), ("table", header, rows)]
+    return [Heading(f"Accuracy/tie-rate trade-off: {bench}"), table(header, rows)]
 
 
-def paired_blocks(results: dict[str, Any]) -> list[Block]:
+def paired_section(results: dict[str, Any]) -> Section | None:
     paired = results.get("paired")
     if not paired or not paired["rows"]:
-        return []
-    from judgesmith.bench.paired import METRIC_NAMES
-
+        return None
     header = ["model", "benchmark", "metric", "model value", "baseline value", "difference [95% CI] (n)", "mode"]
     rows = []
     for r in paired["rows"]:
@@ -101,59 +99,24 @@ def paired_blocks(results: dict[str, Any]) -> list[Block]:
         rows.append([r["model"], r["benchmark"], METRIC_NAMES.get(r["metric"], r["metric"]), num(r["value"]),
                      num(r["baseline_value"]), fmt_mr(r["difference"], percent=percent, signed=True),
                      paired["mode"]])
-    return [("h2", f"Paired differences vs `{paired['baseline']}`"),
-            ("p", f"{paired['method']}. Accuracy differences are in percentage points; a CI above zero means the "
+    return Section("paired", f"Paired differences vs `{paired['baseline']}`", (
+        Paragraph(f"{paired['method']}. Accuracy differences are in percentage points; a CI above zero means the "
                   f"model beats `{paired['baseline']}` on these items."),
-            ("table", header, rows)]
+        table(header, rows)))
 
 
-def run_blocks(results: dict[str, Any]) -> list[Block]:
+def run_section(results: dict[str, Any]) -> Section | None:
     runs = results.get("throughput") or []
     if not runs:
-        return []
+        return None
     rows = [[r["model"], r["backend"], str(r["judgments"]), str(r["prompts"]), f"{r['seconds']:.1f}",
              "n/a" if r["judgments_per_s"] is None else f"{r['judgments_per_s']:.2f}"] for r in runs]
-    return [("h2", "Engine and throughput"),
-            ("p", f"Judged in {results['protocol']['mode']} mode. A pairwise judgment in both orders sends two "
+    return Section("run", "Engine and throughput", (
+        Paragraph(f"Judged in {results['protocol']['mode']} mode. A pairwise judgment in both orders sends two "
                   "prompts. Only items judged in this output folder count (resumed runs add up)."),
-            ("table", ["model", "backend", "judgments", "prompts", "seconds", "judgments/s"], rows)]
+        table(["model", "backend", "judgments", "prompts", "seconds", "judgments/s"], rows)))
 
 
-def extra_blocks(results: dict[str, Any]) -> list[Block]:
-    return [*position_blocks(results), *paired_blocks(results), *run_blocks(results)]
-
-
-def blocks_markdown(blocks: list[Block]) -> list[str]:
-    lines: list[str] = []
-    for b in blocks:
-        if b[0] in ("h2", "h3"):
-            lines += [("## " if b[0] == "h2" else "### ") + b[1], ""]
-        elif b[0] == "p":
-            lines += [b[1], ""]
-        else:
-            header, rows = b[1], b[2]
-            lines += ["| " + " | ".join(header) + " |", "|---" * len(header) + "|"]
-            lines += ["| " + " | ".join(r) + " |" for r in rows] + [""]
-    return lines
-
-
-SECTION_IDS = {"Position bias and tie tolerance": "position", "Engine and throughput": "run"}
-
-
-def blocks_html(blocks: list[Block]) -> str:
-    from judgesmith.bench.report_html import html_table
-
-    parts: list[str] = []
-    for b in blocks:
-        if b[0] == "h2":
-            if parts:
-                parts.append("</section>")
-            sid = SECTION_IDS.get(b[1], "paired")
-            parts.append(f'<section id="{sid}"><h2>{html.escape(b[1].replace("`", ""))}</h2>')
-        elif b[0] == "h3":
-            parts.append(f"<h3>{html.escape(b[1])}</h3>")
-        elif b[0] == "p":
-            parts.append(f"<p>{html.escape(b[1])}</p>")
-        else:
-            parts.append(html_table(b[1], b[2]))
-    return "\n".join(parts + (["</section>"] if parts else []))
+def extra_sections(results: dict[str, Any]) -> list[Section]:
+    built = (position_section(results), paired_section(results), run_section(results))
+    return [s for s in built if s is not None]

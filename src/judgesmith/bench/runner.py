@@ -73,6 +73,13 @@ def _check_manifest(out: Path, meta: dict[str, Any]) -> None:
     path.write_text(json.dumps(meta, indent=2), encoding="utf-8")
 
 
+def check_run(out: Path, suite_name: str, protocol: Protocol, models: Sequence[ModelSpec]) -> None:
+    """`run.json` guard shared by bench and consistency (they may share an --out and its verdict store)."""
+    _check_manifest(out, {"suite": suite_name, "protocol": protocol.name, "mode": protocol.mode,
+                          "max_new_tokens": protocol.max_new_tokens, "models": {m.label: m.name for m in models},
+                          "updated": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+
+
 def judge_missing(backend: Any, items: Sequence[Any], kind: str, config: Any, store: VerdictStore,
                   label: str, key: str) -> int:
     """Judge the items without a stored verdict under `store[label][key]`; returns how many were judged."""
@@ -145,10 +152,7 @@ def run_bench(models: Sequence[ModelSpec], tasks: Sequence[BenchTask], out_dir: 
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    meta = {"suite": suite_name, "protocol": protocol.name, "mode": protocol.mode,
-            "max_new_tokens": protocol.max_new_tokens, "models": {m.label: m.name for m in models},
-            "updated": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-    _check_manifest(out, meta)
+    check_run(out, suite_name, protocol, models)
     store = VerdictStore(out / "verdicts")
     for model in models:
         todo = pending(tasks, model, store)

@@ -7,9 +7,10 @@ pass over the prompt plus a forced `Feedback: [RESULT] ` continuation, reading
 the label probabilities from the next-token distribution (the fast CPU path).
 
 Pairwise `swap=True` judges both orders and aggregates bidirectionally: the
-second order's distribution is mapped back (its A is our B) and summed with the
-first; when the two orders disagree and the summed margin is within
-`tie_tolerance`, the verdict is a tie.
+second order's verdict is mapped back to the original positions (its A is our B)
+here, once, and marked `swapped=True`, so every consumer reads both orders in the
+same positions; the two distributions are then averaged, and when the orders
+disagree and the averaged margin is within `tie_tolerance`, the verdict is a tie.
 
 Before any model call the length guard (`judgesmith.judge.length`) counts each
 prompt: an item over the model's context or `max_prompt_tokens` becomes a
@@ -98,7 +99,7 @@ def _pairwise_sample(item_id: str, gen: Generation, judged: Sequence[str | None]
     probs = gen.label_probs
     return Verdict(
         id=item_id, kind="pairwise", feedback=parsed.feedback, winner=parsed.label,
-        probabilities=probs, expected_score=probs.get("A") if probs else None,
+        probabilities=probs, p_a=probs.get("A") if probs else None,
         parse_ok=parsed.ok, error=parsed.error, raw=gen.text,
     )
 
@@ -109,20 +110,25 @@ def combine_samples(samples: Sequence[Verdict]) -> Verdict:
         return samples[0]
     first = next((s for s in samples if s.parse_ok), samples[0])
     probs = _mean_probs([s.probabilities for s in samples])
-    exp = expected_score(probs) if first.kind == "absolute" else (probs or {}).get("A")
-    return replace(first, probabilities=probs, expected_score=exp, samples=tuple(samples))
+    if first.kind == "absolute":
+        return replace(first, probabilities=probs, expected_score=expected_score(probs), samples=tuple(samples))
+    return replace(first, probabilities=probs, p_a=(probs or {}).get("A"), samples=tuple(samples))
 
 
-def _flip(v: Verdict) -> Verdict:
-    """Map a verdict on the swapped pair back to the original positions."""
+def to_original_positions(v: Verdict) -> Verdict:
+    """The verdict on the swapped pair in the original positions, marked `swapped` (the one place it is flipped)."""
     winner = {"A": "B", "B": "A"}.get(v.winner or "", v.winner)
     probs = {"A": v.probabilities.get("B", 0.0), "B": v.probabilities.get("A", 0.0)} if v.probabilities else None
-    return replace(v, winner=winner, probabilities=probs, expected_score=probs["A"] if probs else None)
+    return replace(v, winner=winner, probabilities=probs, p_a=probs["A"] if probs else None, swapped=True,
+                   samples=tuple(to_original_positions(s) for s in v.samples))
 
 
 def aggregate_swap(first: Verdict, second_swapped: Verdict, tie_tolerance: float = 0.1) -> Verdict:
-    """Bidirectional aggregation of a pair judged in both orders (second given in swapped positions)."""
-    second = _flip(second_swapped)
+    """Bidirectional aggregation of a pair judged in both orders (second given as judged, in swapped positions).
+
+    The stored `samples` are both orders in the original positions, the second marked `swapped`.
+    """
+    second = to_original_positions(second_swapped)
     probs = None
     if first.probabilities and second.probabilities:
         summed = {k: first.probabilities.get(k, 0.0) + second.probabilities.get(k, 0.0) for k in PAIR_LABELS}
@@ -140,7 +146,7 @@ def aggregate_swap(first: Verdict, second_swapped: Verdict, tie_tolerance: float
         winner = None
     return Verdict(
         id=first.id, kind="pairwise", feedback=first.feedback, winner=winner, probabilities=probs,
-        expected_score=probs["A"] if probs else None, parse_ok=winner is not None,
+        p_a=probs["A"] if probs else None, parse_ok=winner is not None,
         error=None if winner is not None else (first.error or second.error), raw=first.raw,
         samples=(first, second),
     )
@@ -169,15 +175,14 @@ class Judge:
 
     @staticmethod
     def _scored(item_id: str, probs: dict[str, float], labels: Sequence[str]) -> Verdict:
+        kind = "absolute" if tuple(labels) == SCORE_LABELS else "pairwise"
         if not probs:
-            return Verdict(id=item_id, kind="absolute" if tuple(labels) == SCORE_LABELS else "pairwise",
-                           parse_ok=False, error="backend returned no label distribution")
+            return Verdict(id=item_id, kind=kind, parse_ok=False, error="backend returned no label distribution")
         best = max(labels, key=lambda k: probs.get(k, 0.0))
-        if tuple(labels) == SCORE_LABELS:
-            return Verdict(id=item_id, kind="absolute", score=int(best), probabilities=probs,
+        if kind == "absolute":
+            return Verdict(id=item_id, kind=kind, score=int(best), probabilities=probs,
                            expected_score=expected_score(probs))
-        return Verdict(id=item_id, kind="pairwise", winner=best, probabilities=probs,
-                       expected_score=probs.get("A"))
+        return Verdict(id=item_id, kind=kind, winner=best, probabilities=probs, p_a=probs.get("A"))
 
     def screen(self, items: Iterable[AbsoluteItem | PairwiseItem]) -> list[Screened]:
         """The length guard's decision per item (see `judgesmith.judge.length`): keep, shorten or reject."""

@@ -41,15 +41,17 @@ def pair_outcome(first: str | None, second: str | None) -> int | None:
     return 0
 
 
-def bidirectional_outcome(p_order1: Mapping[str, float], p_order2: Mapping[str, float],
+def bidirectional_outcome(p_first: Mapping[str, float], p_second: Mapping[str, float],
                           tolerance: float = 0.0) -> int:
-    """Likelihood-aware C: m[k] = p_order1[k] + p_order2[-k], order 2 judged with x and y swapped.
+    """Likelihood-aware C from both orders' A/B distributions, both in original positions (A = x).
 
-    m[x] = P1(A) + P2(B) and m[y] = P1(B) + P2(A); the larger wins, a difference
+    TrustJudge's m[k] = p_order1[k] + p_order2[-k] with order 2 as judged (x and y
+    swapped) is, with order 2 already mapped back (the engine's convention),
+    m[x] = P1(A) + P2(A) and m[y] = P1(B) + P2(B); the larger wins, a difference
     of at most `tolerance` is a tie.
     """
-    m_x = p_order1.get("A", 0.0) + p_order2.get("B", 0.0)
-    m_y = p_order1.get("B", 0.0) + p_order2.get("A", 0.0)
+    m_x = p_first.get("A", 0.0) + p_second.get("A", 0.0)
+    m_y = p_first.get("B", 0.0) + p_second.get("B", 0.0)
     if abs(m_x - m_y) <= tolerance:
         return 0
     return 1 if m_x > m_y else -1

@@ -96,7 +96,8 @@ async function judge(ev) {
     if (!r.ok) throw new Error(r.status + ": " + (typeof data.detail === "string" ? data.detail : JSON.stringify(data.detail)));
     const v = data.verdicts[0];
     const decision = kind === "absolute" ? "Score: " + v.score : "Winner: " + v.winner;
-    const extra = v.expected_score == null ? "" : (kind === "absolute" ? " (expected " : " (P(A) ") + v.expected_score.toFixed(2) + ")";
+    const num = kind === "absolute" ? v.expected_score : v.p_a;
+    const extra = num == null ? "" : (kind === "absolute" ? " (expected " : " (P(A) ") + num.toFixed(2) + ")";
     $("verdict").textContent = decision + extra;
     $("feedback").textContent = v.feedback || "";
     $("status").textContent = v.parse_ok ? "parsed (" + data.mode + " mode)" : "parse failed: " + v.error;

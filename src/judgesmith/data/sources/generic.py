@@ -32,8 +32,8 @@ from typing import Any, Iterator, Mapping, Sequence
 
 from judgesmith.data.schema import AbsoluteExample, LoadResult, PairwiseExample, Provenance
 from judgesmith.data.sources._common import collect, read_rows, require_mapping, text_field, text_qid
-from judgesmith.items import validate_item
-from judgesmith.records import GOLD_PAIR, AbsoluteItem, PairwiseItem
+from judgesmith.items import GOLD_PAIR, validate_item
+from judgesmith.records import AbsoluteItem, PairwiseItem
 from judgesmith.rubrics import resolve_rubric
 
 FIELDS = {
