@@ -6,7 +6,7 @@ each. Bounded: a fixed request count, a soft deadline per run and a hard
 process timeout (faulthandler exits the process, even from inside the model).
 
     python benchmarks/serve_load.py                      # gemma-3-270m, score mode, 8 x 25
-    python benchmarks/serve_load.py --model tests/tiny   # smoke test on a small model folder
+    python tests/tiny.py runs/tiny && python benchmarks/serve_load.py --model runs/tiny   # smoke test, tiny model
 
 Run it alone: two torch processes on 2 cores distort each other's numbers.
 """

@@ -2,7 +2,8 @@
 # The main job on a fresh machine (CPU, embedded defaults, offline): build your judge.
 # data -> feedback judge -> preference judge -> NuSLERP merge -> bench of base, feedback,
 # preference and merged side by side -> TrustJudge consistency -> report.
-# About 25 minutes on 2 cores (plus a one-time ~3-minute model conversion); rerun to resume.
+# Roughly 1.5-2 hours on 2 cores (plus a one-time 1-3 minute model conversion; measured stage
+# times in README.md, "On a fresh machine"); rerun to resume.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh

@@ -5,7 +5,7 @@ import json
 import re
 
 import pytest
-from test_bench_helpers import RUBRIC, scripted_judge, toy_benchmarks
+from helpers import RUBRIC, scripted_judge, toy_benchmarks
 
 from judgesmith.bench.benchmark import Benchmark
 from judgesmith.bench.models import ModelSpec

@@ -1,7 +1,7 @@
 import re
 
 import pytest
-from test_bench_helpers import scripted_judge, toy_benchmarks
+from helpers import scripted_judge, toy_benchmarks
 
 from judgesmith.bench.models import ModelSpec
 from judgesmith.bench.protocol import Protocol
@@ -29,7 +29,8 @@ def test_html_report_has_every_plot_and_section(tmp_path, monkeypatch):
     assert len(re.findall(r'src="data:image/png;base64,[A-Za-z0-9+/=]{200,}"', page)) == len(kinds)
     for section in ("models", "bench-toy_abs", "bench-toy_pair"):
         assert f'id="{section}"' in page
-    assert "score mode" in page or "score" in page and "protocol" in page
+    assert "protocol: default: score mode, greedy, 1 sample" in page  # every number names its mode
+    assert "<td>score</td>" in page and "<td>generate</td>" not in page
 
     lookup = {"toy_abs": abs_b}
     monkeypatch.setattr("judgesmith.bench.adapters.get_benchmark", lambda name: lookup[name])
@@ -43,7 +44,7 @@ def test_html_report_has_every_plot_and_section(tmp_path, monkeypatch):
 def test_reported_rows_render_with_sources(tmp_path):
     from judgesmith.bench.benchmark import Benchmark
     from judgesmith.data.schema import LoadResult
-    from test_bench_helpers import absolute_examples
+    from helpers import absolute_examples
 
     vic = Benchmark("toy_vicuna", "Toy Vicuna", "absolute", "toy", reported="vicuna",
                     loader=lambda path, **o: LoadResult("toy", absolute=absolute_examples(2, 4)))

@@ -2,7 +2,7 @@ import json
 from dataclasses import replace
 
 import pytest
-from test_bench_helpers import scripted_judge, toy_benchmarks
+from helpers import scripted_judge, toy_benchmarks
 
 from judgesmith.bench.models import ModelSpec
 from judgesmith.bench.protocol import Protocol

@@ -1,6 +1,6 @@
 """The bench pipeline once on a real (tiny, random) transformers model in score mode."""
 
-from test_bench_helpers import toy_benchmarks
+from helpers import toy_benchmarks
 
 from judgesmith.bench.models import ModelSpec, backend_factory
 from judgesmith.bench.protocol import Protocol

@@ -1,7 +1,7 @@
 import json
 
 import pytest
-from test_bench_helpers import absolute_examples, pairwise_examples, scripted_judge, toy_benchmarks
+from helpers import absolute_examples, pairwise_examples, scripted_judge, toy_benchmarks
 
 from judgesmith.bench.consistency import questions_from_absolute, questions_from_pairwise, run_consistency
 from judgesmith.bench.models import ModelSpec
@@ -52,7 +52,7 @@ def test_consistency_end_to_end_scripted(tmp_path, monkeypatch):
 
 def test_position_biased_judge_shows_conflicts(tmp_path, monkeypatch):
     from judgesmith.judge.backends.scripted import ScriptedBackend
-    from test_bench_helpers import qualities
+    from helpers import qualities
 
     def probs(prompt):
         if "###Response A:" in prompt.user:

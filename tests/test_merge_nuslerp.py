@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from safetensors.torch import load_file
-from test_train_data import sft_rows, write_jsonl
+from helpers import sft_rows, write_jsonl
 
 from judgesmith.merge.recipe import MergeRecipe
 

@@ -2,41 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 
 import pytest
+from helpers import sft_rows, write_jsonl
 
-from judgesmith.prompts import ABS_SYSTEM_PROMPT, REL_SYSTEM_PROMPT
 from judgesmith.train.data import find_manifest, fit_length, read_sft_jsonl
 from judgesmith.train.recipe import load_recipe
 
 RECIPES = Path(__file__).resolve().parents[1] / "recipes"
-
-
-def sft_rows(n: int, seed: int = 0) -> list[dict]:
-    """SFT examples in the data-build contract format, with prompts and completions of varied length."""
-    rows = []
-    for i in range(n):
-        absolute = (i + seed) % 2 == 0
-        user = ("###Task Description: An instruction, a response to evaluate and a score rubric. "
-                + "What is the capital of France? " * (1 + (i + seed) % 3)
-                + "###Response to evaluate: Paris. ###Feedback: ")
-        target = (f"Feedback: the response is {'good' if i % 2 else 'accurate and clear'} [RESULT] {(i + seed) % 5 + 1}"
-                  if absolute else f"Response A is more helpful {'and detailed ' * (i % 2)}[RESULT] {'AB'[i % 2]}")
-        rows.append({"id": f"ex{i}", "kind": "absolute" if absolute else "pairwise", "source": "test",
-                     "question_id": f"q{i}",
-                     "prompt": [{"role": "system", "content": ABS_SYSTEM_PROMPT if absolute else REL_SYSTEM_PROMPT},
-                                {"role": "user", "content": user}],
-                     "completion": [{"role": "assistant", "content": target}]})
-    return rows
-
-
-def write_jsonl(path: Path, rows: list) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows), encoding="utf-8")
-    return path
 
 
 def write_yaml(path: Path, text: str) -> Path:

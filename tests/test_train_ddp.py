@@ -9,7 +9,7 @@ import sys
 
 import pytest
 import yaml
-from test_train_data import sft_rows, write_jsonl
+from helpers import sft_rows, write_jsonl
 
 
 def losses(out) -> tuple[list[float], list[int]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import torch
-from test_train_data import sft_rows
+from helpers import sft_rows
 
 from judgesmith.train.trainer import completion_window
 

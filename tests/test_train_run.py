@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import torch
 from safetensors.torch import load_file
-from test_train_data import sft_rows, write_jsonl
+from helpers import sft_rows, write_jsonl
 
 from judgesmith.train.recipe import TrainRecipe
 

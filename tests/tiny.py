@@ -47,3 +47,9 @@ def build_tiny_model(out_dir: Path, arch: str = "llama", seed: int = 0) -> Path:
     model.save_pretrained(out_dir)
     fast.save_pretrained(out_dir)
     return out_dir
+
+
+if __name__ == "__main__":  # `python tests/tiny.py DIR`: a tiny model folder for smoke runs (benchmarks/serve_load.py)
+    import sys
+
+    print(build_tiny_model(Path(sys.argv[1] if len(sys.argv) > 1 else "runs/tiny")))

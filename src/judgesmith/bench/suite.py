@@ -1,4 +1,8 @@
-"""Benchmark suites: YAML files (`recipes/suites/NAME.yaml`) validated by pydantic.
+"""Benchmark suites: YAML files validated by pydantic; the named ones ship in the package.
+
+`--suite NAME` reads `./recipes/suites/NAME.yaml` when you keep your own suites there, otherwise
+the suite shipped as package data (`judgesmith/suites/NAME.yaml`), so names work from any folder
+and from an installed package; `--suite FILE.yaml` reads that file.
 
 A suite lists benchmarks with an optional per-benchmark `limit` (a seeded random
 sample, so a CPU run finishes in reasonable time), `path` (for files outside
@@ -56,20 +60,30 @@ class Suite(Strict):
 
 
 def suite_dirs() -> list[Path]:
-    """Where named suites are looked up: ./recipes/suites, then the source checkout's recipes/suites."""
-    here = Path(__file__).resolve()
-    return [Path.cwd() / "recipes" / "suites", here.parents[3] / "recipes" / "suites"]
+    """Where named suites are looked up: ./recipes/suites (your own), then the suites shipped in the package."""
+    from importlib.resources import files
+
+    return [Path.cwd() / "recipes" / "suites", Path(str(files("judgesmith") / "suites"))]
+
+
+def find_suite(name_or_file: str | Path) -> Path:
+    """The YAML file of a suite: an existing file, else a name (`recipes/suites/NAME.yaml`, the old
+    checkout location, resolves as NAME, so paths written before suites moved into the package still work)."""
+    path = Path(name_or_file).expanduser()
+    if path.is_file():
+        return path
+    legacy = path.suffix in (".yaml", ".yml") and path.parent.parts[-2:] == ("recipes", "suites")
+    name = path.stem if legacy else str(name_or_file)
+    found = next((c for c in (d / f"{name}.yaml" for d in suite_dirs()) if c.is_file()), None)
+    if found is None:
+        known = sorted({p.stem for d in suite_dirs() if d.is_dir() for p in d.glob("*.yaml")})
+        raise FileNotFoundError(f"suite {name_or_file!r} not found; give a YAML file or one of {known}")
+    return found
 
 
 def load_suite(name_or_file: str | Path) -> Suite:
-    """A suite from a YAML file path or a name in `recipes/suites/` (errors name the bad field)."""
-    path = Path(name_or_file).expanduser()
-    if not path.is_file():
-        candidates = [d / f"{name_or_file}.yaml" for d in suite_dirs()]
-        path = next((c for c in candidates if c.is_file()), None)
-        if path is None:
-            known = sorted({p.stem for d in suite_dirs() if d.is_dir() for p in d.glob("*.yaml")})
-            raise FileNotFoundError(f"suite {name_or_file!r} not found; give a YAML file or one of {known}")
+    """A suite from a YAML file path or a suite name (errors name the bad field)."""
+    path = find_suite(name_or_file)
     suite = load_yaml_model(path, Suite, "suite", defaults={"name": path.stem})
     for entry in [*suite.benchmarks, *suite.consistency]:
         entry.resolve()  # unknown benchmark names fail here, before any model loads

@@ -1,12 +1,16 @@
-"""Shared toy benchmarks and a scripted judge for the bench/consistency tests (no tests of its own)."""
+"""Helpers shared by test modules (no tests of its own): toy benchmarks and a scripted judge for the
+bench/consistency tests, SFT rows for the training and merge tests."""
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 from judgesmith.bench.benchmark import Benchmark
 from judgesmith.data.schema import AbsoluteExample, LoadResult, PairwiseExample, Provenance
 from judgesmith.judge.backends.scripted import ScriptedBackend
+from judgesmith.prompts import ABS_SYSTEM_PROMPT, REL_SYSTEM_PROMPT
 from judgesmith.records import AbsoluteItem, PairwiseItem, Rubric
 
 RUBRIC = Rubric("Is it good?", "bad", "poor", "ok", "good", "great")
@@ -62,3 +66,27 @@ def scripted_judge() -> ScriptedBackend:
         return f"Feedback: fine. [RESULT] {qs[0]}"
 
     return ScriptedBackend(text_fn=text, probs_fn=probs)
+
+
+def sft_rows(n: int, seed: int = 0) -> list[dict]:
+    """SFT examples in the data-build contract format, with prompts and completions of varied length."""
+    rows = []
+    for i in range(n):
+        absolute = (i + seed) % 2 == 0
+        user = ("###Task Description: An instruction, a response to evaluate and a score rubric. "
+                + "What is the capital of France? " * (1 + (i + seed) % 3)
+                + "###Response to evaluate: Paris. ###Feedback: ")
+        target = (f"Feedback: the response is {'good' if i % 2 else 'accurate and clear'} [RESULT] {(i + seed) % 5 + 1}"
+                  if absolute else f"Response A is more helpful {'and detailed ' * (i % 2)}[RESULT] {'AB'[i % 2]}")
+        rows.append({"id": f"ex{i}", "kind": "absolute" if absolute else "pairwise", "source": "test",
+                     "question_id": f"q{i}",
+                     "prompt": [{"role": "system", "content": ABS_SYSTEM_PROMPT if absolute else REL_SYSTEM_PROMPT},
+                                {"role": "user", "content": user}],
+                     "completion": [{"role": "assistant", "content": target}]})
+    return rows
+
+
+def write_jsonl(path: Path, rows: list) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows), encoding="utf-8")
+    return path
