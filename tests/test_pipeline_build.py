@@ -88,3 +88,35 @@ def test_bench_models_choose_which_models_are_judged(tmp_path, capsys):
     raw["bench"]["models"] = ["base", "judge"]
     path.write_text(yaml.safe_dump(raw))
     assert main(["build", str(path), "--dry-run"]) == 2
+
+
+def test_learning_curve_benches_a_merged_judge_per_snapshot(tmp_path, tiny_model_dir, capsys):
+    recipe = _tiny_build(tmp_path, tiny_model_dir)
+    raw = yaml.safe_load(recipe.read_text())
+    for kind in ("feedback", "preference"):
+        train = yaml.safe_load(Path(raw["train"][kind]).read_text())
+        train["training"]["snapshot_fractions"] = [0.5]
+        raw["train"][kind] = str(tmp_path / f"{kind}.yaml")
+        Path(raw["train"][kind]).write_text(yaml.safe_dump(train))
+    raw["bench"].update(models=["base", "merged"], curve=True, consistency=False)
+    recipe.write_text(yaml.safe_dump(raw))
+    out = tmp_path / "out"
+    assert main(["build", str(recipe), "--quick", "--out", str(out)]) == 0
+    assert "[4/" in capsys.readouterr().out
+    merged_half = out / "curve" / "frac-0.5" / "merged"
+    assert (merged_half / "model.safetensors").is_file()
+    assert not (out / "curve" / "frac-0.5" / "feedback").exists(), "the specialists' copies are removed"
+    record = json.loads((merged_half / "judgesmith.json").read_text())
+    half_tokens = sum(i["tokens_seen"] for i in record["inputs"])
+    final = json.loads((out / "merge" / "judgesmith.json").read_text())
+    assert 0 < half_tokens < sum(i["tokens_seen"] for i in final["inputs"])
+    curve = (out / "report" / "learning_curve.md").read_text()
+    rows = [line.split(" | ")[0].strip("| ") for line in curve.splitlines() if line.startswith("| ")][1:]
+    assert rows == ["base", "merged@50%", "merged"], curve
+    assert f"| merged@50% | {half_tokens:,} |" in curve
+
+    # fractions that differ between the two train recipes fail before any training
+    train = yaml.safe_load(Path(raw["train"]["preference"]).read_text())
+    train["training"]["snapshot_fractions"] = [0.25]
+    Path(raw["train"]["preference"]).write_text(yaml.safe_dump(train))
+    assert main(["build", str(recipe), "--dry-run"]) == 2

@@ -106,7 +106,8 @@ def training_tokens(spec: ModelSpec) -> str:
     if data.get("tokens_seen"):
         rate = data.get("tokens_per_second")
         return f"{int(data['tokens_seen']):,}" + (f" at {rate:.0f} tokens/s" if rate else "")
-    inputs = [_record(Path(str(i.get("model", ""))).expanduser()) for i in data.get("inputs") or []]
+    inputs = [i if i.get("tokens_seen") else _record(Path(str(i.get("model", ""))).expanduser())
+              for i in data.get("inputs") or []]
     seen = [int(r["tokens_seen"]) for r in inputs if r.get("tokens_seen")]
     if seen and len(seen) == len(inputs):
         return f"{sum(seen):,} (sum of {len(seen)} merged inputs: {' + '.join(f'{n:,}' for n in seen)})"

@@ -116,7 +116,8 @@ def write_provenance(recipe: MergeRecipe, out_dir: Path) -> None:
         record = next((json.loads(p.read_text(encoding="utf-8")) for p in (folder / "judgesmith.json",
                        folder.parent / "judgesmith.json") if p.is_file()), {})
         files += [f for f in record.get("train_files", []) if f not in files]
-        inputs.append({"model": m.model, "weight": m.weight, "kind": record.get("kind")})
+        inputs.append({"model": m.model, "weight": m.weight, "kind": record.get("kind"),
+                       "tokens_seen": record.get("tokens_seen")})
     data = {"method": recipe.method, "base_model": recipe.base_model, "use_base": recipe.use_base,
             "inputs": inputs, "train_files": files}
     (out_dir / "judgesmith.json").write_text(json.dumps(data, indent=1), encoding="utf-8")

@@ -74,10 +74,22 @@ def plan(recipe: BuildRecipe, base: Path, quick: bool = False) -> Plan:
     merge = load_merge_recipe(resolve(base, recipe.merge))
     merge = merge.model_copy(update={"base_model": recipe.base_model})
     limits = recipe.train_limits
-    return Plan(recipe, base, data,
-                _train_recipe(resolve(base, recipe.train.feedback), recipe, quick, limits.feedback),
-                _train_recipe(resolve(base, recipe.train.preference), recipe, quick, limits.preference),
-                merge, quick)
+    result = Plan(recipe, base, data,
+                  _train_recipe(resolve(base, recipe.train.feedback), recipe, quick, limits.feedback),
+                  _train_recipe(resolve(base, recipe.train.preference), recipe, quick, limits.preference),
+                  merge, quick)
+    if recipe.bench.curve:
+        curve_fractions(result)  # fails now, not after the training
+    return result
+
+
+def curve_fractions(p: Plan) -> list[float]:
+    """The learning-curve fractions both specialists snapshot at; an error naming what to fix otherwise."""
+    fb, pref = (sorted(t.training.snapshot_fractions) for t in (p.feedback, p.preference))
+    if not fb or fb != pref:
+        raise ValueError("bench.curve needs the same non-empty training.snapshot_fractions in both train recipes "
+                         f"(feedback: {fb}, preference: {pref})")
+    return fb
 
 
 def _dump(model: Any) -> Any:
@@ -112,12 +124,25 @@ def _merge_stage(p: Plan):
     return run
 
 
+def _curve_stage(p: Plan):
+    def run(sdir: Path, ctx: Context) -> None:
+        from judgesmith.pipeline.curve import build_curve_models
+
+        build_curve_models(p, ctx, sdir, curve_fractions(p))
+    return run
+
+
 def _models(p: Plan, ctx: Context) -> list[Any]:
     from judgesmith.bench.models import ModelSpec
+    from judgesmith.pipeline.curve import curve_models
 
     every = {"base": p.recipe.base_model, "feedback": str(ctx.dirs["train-feedback"] / "merged"),
              "preference": str(ctx.dirs["train-preference"] / "merged"), "merged": str(ctx.dirs["merge"])}
-    return [ModelSpec(label, every[label]) for label in MODEL_LABELS if label in p.recipe.bench.models]
+    models = [ModelSpec(label, every[label]) for label in MODEL_LABELS if label in p.recipe.bench.models]
+    if "curve" in ctx.dirs:
+        at = next((i for i, m in enumerate(models) if m.label == "merged"), len(models))
+        models[at:at] = curve_models(ctx.dirs["curve"], curve_fractions(p))
+    return models
 
 
 def _bench_setup(p: Plan) -> tuple[Any, Any, Any, int | None, int]:
@@ -169,6 +194,10 @@ def _report_stage(p: Plan):
             shutil.copy(ctx.dirs["consistency"] / "consistency.json", sdir / "consistency.json")
         write_markdown(sdir)
         write_html(sdir)
+        if p.recipe.bench.curve:
+            from judgesmith.bench.curve import write_curve
+
+            write_curve(sdir)
         log.info("report: %s and %s", sdir / "results.md", sdir / "report.html")
     return run
 
@@ -190,12 +219,16 @@ def stages(p: Plan) -> list[Stage]:
               ("judgesmith.train", "judgesmith.models")),
         Stage("merge", _merge_stage(p), _dump(p.merge), ("train-feedback", "train-preference"),
               ("judgesmith.merge",)),
-        Stage("bench", _bench_stage(p), bench_cfg, ("train-feedback", "train-preference", "merge"),
-              ("judgesmith.bench", "judgesmith.judge", "judgesmith.metrics", "judgesmith.prompts")),
     ]
+    trained = ("train-feedback", "train-preference", "merge")
+    if r.bench.curve:
+        out.append(Stage("curve", _curve_stage(p), {"fractions": curve_fractions(p), "merge": _dump(p.merge)},
+                         trained, ("judgesmith.pipeline.curve", "judgesmith.train.snapshots", "judgesmith.merge")))
+        trained += ("curve",)
+    out.append(Stage("bench", _bench_stage(p), bench_cfg, trained,
+                     ("judgesmith.bench", "judgesmith.judge", "judgesmith.metrics", "judgesmith.prompts")))
     if r.bench.consistency:
-        out.append(Stage("consistency", _consistency_stage(p), bench_cfg, ("train-feedback", "train-preference",
-                                                                          "merge"),
+        out.append(Stage("consistency", _consistency_stage(p), bench_cfg, trained,
                          ("judgesmith.bench", "judgesmith.judge", "judgesmith.metrics")))
     out.append(Stage("report", _report_stage(p), {}, tuple(s.name for s in out if s.name in ("bench", "consistency")),
                      ("judgesmith.bench.report_md", "judgesmith.bench.report_html")))

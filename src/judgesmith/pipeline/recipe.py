@@ -56,6 +56,9 @@ class BenchSpec(Strict):
     models: list[Literal["base", "feedback", "preference", "merged"]] = Field(
         default_factory=lambda: ["base", "feedback", "preference", "merged"], min_length=1)
     gold: list[GoldSpec] = Field(default_factory=list)
+    # Learning curve: also bench the merge of the two specialists' snapshots at each of the train
+    # recipes' `training.snapshot_fractions` (both recipes must list the same fractions).
+    curve: bool = False
 
 
 class QuickSpec(Strict):

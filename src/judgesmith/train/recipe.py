@@ -78,6 +78,18 @@ class TrainingSpec(Strict):
     gradient_checkpointing: bool = False
     completion_logits_only: bool = True
     group_by_length: bool = True
+    # Learning curves: keep a copy of the adapter when training first reaches each fraction of its
+    # steps (e.g. [0.25, 0.5, 0.75]; the end is the final model), in `<output_dir>/snapshots/`.
+    snapshot_fractions: list[float] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _fractions(self) -> "TrainingSpec":
+        bad = [f for f in self.snapshot_fractions if not 0 < f < 1]
+        if bad:
+            raise ValueError(f"snapshot_fractions must lie strictly between 0 and 1, got {bad}")
+        if len(set(self.snapshot_fractions)) != len(self.snapshot_fractions):
+            raise ValueError(f"snapshot_fractions has repeated values: {self.snapshot_fractions}")
+        return self
 
 
 class TrainRecipe(Strict):

@@ -146,6 +146,10 @@ def build_trainer(recipe: TrainRecipe, out: Path) -> tuple[Any, str]:
     trainer.remove_callback(ProgressCallback)
     trainer.add_callback(ProgressBar())
     trainer.add_callback(JsonlLogger(out / "metrics.jsonl"))
+    if t.snapshot_fractions:
+        from judgesmith.train.snapshots import SnapshotCallback
+
+        trainer.add_callback(SnapshotCallback(out, t.snapshot_fractions))
     return trainer, source
 
 
