@@ -22,6 +22,9 @@ from judgesmith.pipeline.stages import Context, Stage
 log = logging.getLogger(__name__)
 
 MODEL_LABELS = ("base", "feedback", "preference", "merged")
+# The report stage reruns when any of these change (rendering, the report model, the curve table).
+REPORT_MODULES = ("report_md", "report_html", "report_build", "report_model", "report_sections",
+                  "consistency_report", "curve")
 
 
 @dataclass(frozen=True)
@@ -231,7 +234,7 @@ def stages(p: Plan) -> list[Stage]:
         out.append(Stage("consistency", _consistency_stage(p), bench_cfg, trained,
                          ("judgesmith.bench", "judgesmith.judge", "judgesmith.metrics")))
     out.append(Stage("report", _report_stage(p), {}, tuple(s.name for s in out if s.name in ("bench", "consistency")),
-                     ("judgesmith.bench.report_md", "judgesmith.bench.report_html")))
+                     tuple(f"judgesmith.bench.{m}" for m in REPORT_MODULES)))
     return out
 
 
