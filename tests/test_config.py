@@ -67,7 +67,15 @@ ALL_YAML = sorted(str(p.relative_to(RECIPES)) for p in RECIPES.rglob("*.yaml"))
 
 def test_the_walk_finds_every_kind_of_recipe():
     kinds = {checker_for(rel) for rel in ALL_YAML}
-    assert {load_suite, load_data_recipe, _check_merge, load_train_recipe, _check_build} <= kinds
+    assert {load_data_recipe, _check_merge, load_train_recipe, _check_build} <= kinds
+
+
+SUITES = Path(__file__).resolve().parents[1] / "src" / "judgesmith" / "suites"
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in SUITES.glob("*.yaml")))
+def test_every_packaged_suite_loads(name):
+    assert load_suite(name).name == name
 
 
 @pytest.mark.parametrize("rel", ALL_YAML)
