@@ -57,7 +57,7 @@ def checker_for(rel: str):
         return _check_merge
     if "-feedback" in name or "-preference" in name:
         return load_train_recipe
-    if name.endswith(("-cpu.yaml", "-gpu.yaml", "-cpu-long.yaml")):
+    if name.endswith(("-cpu.yaml", "-gpu.yaml")) or name.startswith(("gemma3-270m-cpu-", "gemma3-4b-gpu-")):
         return _check_build
     raise AssertionError(f"recipes/{rel}: no loader known; add it to checker_for")
 
