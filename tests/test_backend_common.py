@@ -136,3 +136,16 @@ def test_models_module_does_not_import_the_judge():
     imported += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
     assert "judgesmith.templates" in imported
     assert not [m for m in imported if m and m.startswith("judgesmith.judge")]
+
+
+def test_default_batch_size_is_one_for_transformers_score_mode_on_cpu(monkeypatch):
+    import torch
+
+    from judgesmith.judge.backends import default_batch_size
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert default_batch_size("hf", "score", 8) == 1
+    assert default_batch_size("hf", "generate", 8) == 8  # batched decoding is the faster path
+    assert default_batch_size("llamacpp", "score", 4) == 4 and default_batch_size("openai", "score", 4) == 4
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert default_batch_size("hf", "score", 8) == 8

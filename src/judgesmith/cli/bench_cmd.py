@@ -19,7 +19,8 @@ def add_common(p: argparse.ArgumentParser) -> None:
                    help="prometheus: temperature 1.0, 3 samples, mean score (needs --mode generate)")
     p.add_argument("--limit", type=int, default=None, help="cap items per benchmark (questions for consistency)")
     p.add_argument("--backend", default="hf", help="backend kind (default hf: transformers)")
-    p.add_argument("--batch-size", type=int, default=8)
+    p.add_argument("--batch-size", type=int, default=None,
+                   help="items per model call (default: 1 for hf score mode on CPU, else 8)")
     p.add_argument("--threads", type=int, default=None, help="torch threads (default: JUDGESMITH_THREADS or all)")
     p.add_argument("--max-new-tokens", type=int, default=256)
     p.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples for the 95%% CIs")
@@ -45,8 +46,11 @@ def setup(args: argparse.Namespace):
     labels = [m.label for m in models]
     if len(set(labels)) != len(labels):
         raise ValueError(f"model labels must differ, got {labels}; use LABEL=NAME")
-    protocol = Protocol(args.protocol, mode=args.mode, batch_size=args.batch_size, max_new_tokens=args.max_new_tokens)
-    factory = backend_factory(args.backend, batch_size=args.batch_size, threads=args.threads)
+    from judgesmith.judge.backends import default_batch_size
+
+    batch = args.batch_size or default_batch_size(args.backend, args.mode, 8)
+    protocol = Protocol(args.protocol, mode=args.mode, batch_size=batch, max_new_tokens=args.max_new_tokens)
+    factory = backend_factory(args.backend, batch_size=batch, threads=args.threads)
     return models, load_suite(args.suite), protocol, factory
 
 

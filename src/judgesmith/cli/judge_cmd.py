@@ -38,7 +38,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--format", default="jsonl", choices=FORMATS)
     p.add_argument("--swap", action="store_true", help="pairwise: judge both orders and aggregate")
     p.add_argument("--rubric", default="helpfulness", help="default rubric: preset name or YAML/JSON file")
-    p.add_argument("--batch-size", type=int, default=4, help="most items per model call")
+    p.add_argument("--batch-size", type=int, default=None,
+                   help="most items per model call (default: 1 for hf score mode on CPU, else 4)")
     p.add_argument("--max-batch-tokens", type=int, default=16384,
                    help="most padded tokens per model call (items x longest prompt); a longer item runs alone")
     p.add_argument("--max-prompt-tokens", type=int, default=8192,
@@ -142,6 +143,9 @@ def judge_rows(args: argparse.Namespace, todo: list[InputRow], out: Any, errors_
     from judgesmith.judge import Judge, JudgeConfig
     from judgesmith.judge.backends import make_backend, throughput_line
 
+    from judgesmith.judge.backends import default_batch_size
+
+    args.batch_size = args.batch_size or default_batch_size(args.backend, args.mode, 4)
     config = JudgeConfig(mode=args.mode, n=args.n, temperature=args.temperature, swap=args.swap,
                          max_new_tokens=args.max_new_tokens, batch_size=args.batch_size,
                          max_batch_tokens=args.max_batch_tokens, max_prompt_tokens=args.max_prompt_tokens or None,
