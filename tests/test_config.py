@@ -196,3 +196,11 @@ def test_merge_recipes_do_not_import_training():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={"PYTHONPATH": str(ROOT / "src")}).stdout
     assert out.strip() == "[]"
+
+
+def test_no_merge_module_reaches_into_train_even_lazily():
+    """Function-level imports count too: the merge stage must not depend on the training package."""
+    merge_dir = ROOT / "src" / "judgesmith" / "merge"
+    offenders = [str(p.relative_to(ROOT)) for p in merge_dir.rglob("*.py")
+                 if "judgesmith.train" in p.read_text(encoding="utf-8")]
+    assert offenders == []

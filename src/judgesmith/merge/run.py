@@ -83,7 +83,7 @@ def copy_tokenizer(source: str, out_dir: Path) -> None:
     """The first input's tokenizer and chat template (the check above made them identical)."""
     from transformers import AutoTokenizer
 
-    from judgesmith.train.export import copy_tokenizer as save
+    from judgesmith.templates import save_tokenizer as save
 
     save(AutoTokenizer.from_pretrained(source), out_dir)
 

@@ -13,14 +13,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from judgesmith.templates import save_tokenizer as copy_tokenizer
+
 log = logging.getLogger(__name__)
-
-
-def copy_tokenizer(tokenizer: Any, out_dir: Path) -> None:
-    """Save the tokenizer with its chat template (judging renders prompts through it)."""
-    if not getattr(tokenizer, "chat_template", None):
-        log.warning("tokenizer has no chat template; judging will fall back to plain prompts")
-    tokenizer.save_pretrained(str(out_dir))
 
 
 def merge_adapter(base_source: str, adapter_dir: Path, out_dir: Path, dtype: str = "float32") -> Path:
