@@ -203,3 +203,29 @@ def test_stats_with_tokenizer(tmp_path, tiny_model_dir):
     tok = AutoTokenizer.from_pretrained(str(tiny_model_dir))
     expected = len(tok("Feedback: fine. [RESULT] 4", add_special_tokens=False)["input_ids"])
     assert file_stats(path, tokenizer=str(tiny_model_dir))["lengths"]["completion"]["50"] == expected
+
+
+def test_the_matched_benchmark_item_does_not_depend_on_string_hashing():
+    """The manifest names one benchmark item per overlap; it must not change with PYTHONHASHSEED."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "from judgesmith.data.decontam import BenchIndex, ngrams, question_keys\n"
+        "from judgesmith.data.schema import AbsoluteExample, Provenance\n"
+        "from judgesmith.records import AbsoluteItem, Rubric\n"
+        "r = Rubric('c')\n"
+        "texts = {f'b{i}': ' '.join(f'w{i}x{j}' for j in range(10)) for i in range(8)}\n"
+        "exs = [AbsoluteExample(AbsoluteItem(id=k, instruction=t, response='r', rubric=r), 3.0, "
+        "Provenance('bench', 'f', 0, k)) for k, t in texts.items()]\n"
+        "idx = BenchIndex('bench', exs, 5)\n"
+        "train = ' and '.join(' '.join(texts[k].split()[:6]) for k in ('b2', 'b5', 'b7'))\n"
+        "print(idx.match(set(), ngrams(train, 5))[2])\n"
+    )
+    src = Path(__file__).resolve().parents[1] / "src"
+    ids = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**os.environ, "PYTHONPATH": str(src), "PYTHONHASHSEED": str(seed)}).stdout.strip()
+           for seed in range(6)}
+    assert ids == {"b2"}, ids  # three items share 2 n-grams each: the smallest id

@@ -10,6 +10,7 @@ so no response to a benchmark question stays in training.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Iterable, Sequence
 
@@ -89,7 +90,12 @@ class BenchIndex:
         hits = [g for g in grams if g in self.grams]
         if not shared_keys and not hits:
             return None
-        bench_id = self.keys[shared_keys[0]] if shared_keys else self.grams[hits[0]]
+        if shared_keys:
+            return shared_keys, len(hits), self.keys[shared_keys[0]]
+        # the benchmark item sharing the most n-grams (ties: the smallest id), independent of the
+        # per-process string hashing that orders the set, so manifests are reproducible
+        counts = Counter(self.grams[g] for g in hits)
+        bench_id = min(counts, key=lambda item_id: (-counts[item_id], item_id))
         return shared_keys, len(hits), bench_id
 
 
