@@ -53,7 +53,8 @@ def test_old_benchmark_name_still_works(tmp_path):
     assert lookup("llmbar_mtbench").name == "llmbar_mt_bench" and lookup("nope") is None
     old = load_source("llmbar_mtbench", limit=3)
     assert [e.item.id for e in old.pairwise] == [e.item.id for e in load_source("llmbar_mt_bench", limit=3).pairwise]
-    assert SourceSpec(name="llmbar_mtbench").name == "llmbar_mtbench"  # validates without a path
+    with pytest.raises(ValueError, match="'llmbar_mtbench' is a benchmark"):  # the alias finds its row
+        SourceSpec(name="llmbar_mtbench")
     suite = tmp_path / "old.yaml"
     suite.write_text("benchmarks:\n  - benchmark: llmbar_mtbench\n    limit: 2\n")
     entry = load_suite(suite).benchmarks[0]

@@ -86,7 +86,7 @@ def test_every_shipped_yaml_loads_with_its_loader(rel):
 # (loader, a minimal valid file, the key path a typo is put under, the word in the error's first line)
 LOADERS = [
     (load_train_recipe, "base_model: x\noutput_dir: o\ndata: {train: t.jsonl}\n", "training", "training recipe"),
-    (load_data_recipe, "sources: [{name: vicuna}]\n", "split", "data recipe"),
+    (load_data_recipe, "sources: [{name: mt_bench}]\n", "split", "data recipe"),
     (load_merge_recipe, "method: linear\nmodels: [{model: a}, {model: b}]\noutput_dir: o\n", "", "merge recipe"),
     (load_build_recipe, "name: n\nbase_model: m\ndata: d.yaml\ntrain: {feedback: f.yaml, preference: p.yaml}\n"
                         "merge: m.yaml\n", "bench", "build recipe"),

@@ -229,3 +229,16 @@ def test_the_matched_benchmark_item_does_not_depend_on_string_hashing():
                           env={**os.environ, "PYTHONPATH": str(src), "PYTHONHASHSEED": str(seed)}).stdout.strip()
            for seed in range(6)}
     assert ids == {"b2"}, ids  # three items share 2 n-grams each: the smallest id
+
+
+def test_a_benchmark_cannot_be_a_training_source_by_name(tmp_path):
+    from judgesmith.data.recipe import load_recipe
+
+    path = tmp_path / "r.yaml"
+    path.write_text("sources:\n  - name: mt_bench\n  - name: vicuna\n")
+    with pytest.raises(ValueError, match="'vicuna' is a benchmark"):
+        load_recipe(path)
+    path.write_text("sources:\n  - name: mt_bench\n")  # a training dataset is fine
+    assert [s.name for s in load_recipe(path).sources] == ["mt_bench"]
+    path.write_text("sources:\n  - name: my_vicuna_copy\n    loader: prometheus_absolute\n    path: v.json\n")
+    assert load_recipe(path).sources[0].path == "v.json"  # your own file under your own name is yours to use

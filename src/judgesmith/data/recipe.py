@@ -59,6 +59,10 @@ class SourceSpec(Strict):
                              f"or set loader to one of {', '.join(sorted(SOURCES))}")
         if (row is None or row.path is None) and self.path is None:
             raise ValueError(f"source {self.name!r} needs a path")
+        if row is not None and not row.may_train and self.path is None:
+            raise ValueError(f"source {self.name!r} is a benchmark (may_train: false in data/catalogue.py): "
+                             "training on it would leak into the bench; remove it, or give your own file "
+                             "with `path:` under another name")
         return self
 
 
