@@ -58,3 +58,17 @@ def test_stage_reading_a_later_stage_is_rejected(tmp_path):
     stages = make_stages([])
     with pytest.raises(ValueError, match="do not run before it"):
         run_stages(list(reversed(stages)), tmp_path, echo=lambda s: None)
+
+
+def test_an_interrupted_stage_with_another_key_is_moved_aside_not_deleted(tmp_path):
+    calls, lines = [], []
+    with pytest.raises(KeyboardInterrupt):
+        run_stages(make_stages(calls, fail_in="train"), tmp_path, echo=lambda s: None)
+    old_key = json.loads((tmp_path / "train" / ".running.json").read_text())["key"]
+    stages = make_stages(calls)
+    stages[1] = Stage("train", stages[1].run, {"r": 16}, ("data",), stages[1].modules)  # the recipe changed
+    run_stages(stages, tmp_path, echo=lines.append)
+    kept = tmp_path / f"train.stale-{old_key}"
+    assert (kept / "partial.txt").read_text() == "half", "the interrupted run's outputs survive"
+    assert not (tmp_path / "train" / "partial.txt").exists() and (tmp_path / "train" / "out.txt").exists()
+    assert any("moved to" in line and str(kept) in line for line in lines)

@@ -5,7 +5,8 @@ and the version of the code it runs (the source of the modules it names). A
 finished stage writes `DIR/<stage>/.stage.json` with its key; a rerun with the
 same key is skipped. A stage killed midway leaves `.running.json` with its key:
 rerunning with the same key keeps the folder (the stage resumes from what it
-wrote, e.g. training checkpoints); a different key clears it first.
+wrote, e.g. training checkpoints); a different key moves the interrupted folder aside
+(`<stage>.stale-<key>`) and starts afresh, so no hour of training is deleted by a rerun.
 """
 
 from __future__ import annotations
@@ -81,6 +82,20 @@ def _line(index: int, total: int, name: str, status: str, seconds: float | None 
     return f"[{index}/{total}] {name:<14} {status}{took}"
 
 
+def _clear(sdir: Path, echo: Callable[[str], None]) -> None:
+    """Make room for a stage whose key changed. An interrupted run of another key (hours of training,
+    say, before a code update changed the key) is moved aside, not deleted: `<stage>.stale-<key>`."""
+    old = _read_key(sdir / RUNNING)
+    if old is None:
+        shutil.rmtree(sdir)
+        return
+    keep = sdir.with_name(f"{sdir.name}.stale-{old}")
+    shutil.rmtree(keep, ignore_errors=True)
+    sdir.rename(keep)
+    echo(f"{sdir.name}: an interrupted run with other inputs or code was moved to {keep} (its checkpoints are "
+         "there; move it back to resume it with the code and recipe that started it)")
+
+
 def run_stages(stages: Sequence[Stage], out: Path, echo: Callable[[str], None] | None = None,
                force: Sequence[str] = ()) -> dict[str, str]:
     """Run or skip each stage; returns stage -> status ("cached" or "done")."""
@@ -99,7 +114,7 @@ def run_stages(stages: Sequence[Stage], out: Path, echo: Callable[[str], None] |
             echo(_line(i, len(stages), stage.name, "cached"))
             continue
         if sdir.exists() and _read_key(sdir / RUNNING) != key:
-            shutil.rmtree(sdir)
+            _clear(sdir, echo)
         sdir.mkdir(parents=True, exist_ok=True)
         (sdir / DONE).unlink(missing_ok=True)
         (sdir / RUNNING).write_text(json.dumps({"key": key}))
