@@ -75,6 +75,8 @@ def test_completions_with_logprobs_stop_and_n(app):
     assert r.status_code == 200, r.text
     choices = r.json()["choices"]
     assert [ch["index"] for ch in choices] == [0, 1, 2, 3]
+    # one logprob entry per generated token: together they are the usage's completion tokens
+    assert sum(len(ch["logprobs"]["tokens"]) for ch in choices) == r.json()["usage"]["completion_tokens"]
     for ch in choices:
         lp = ch["logprobs"]
         assert 1 <= len(lp["tokens"]) == len(lp["token_logprobs"]) == len(lp["top_logprobs"]) <= 4
