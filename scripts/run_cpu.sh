@@ -2,7 +2,7 @@
 # The main job on a fresh machine (CPU, embedded defaults, offline): build your judge.
 # data -> feedback judge -> preference judge -> NuSLERP merge -> bench of base and merged side
 # by side -> TrustJudge consistency -> report.
-# About 50 minutes on 2 cores by measured stage times (plus a one-time 1-3 minute model conversion;
+# 42 minutes measured end to end on 2 idle cores (plus a one-time 1-3 minute model conversion;
 # README.md, "On a fresh machine"); rerun to resume.
 set -euo pipefail
 cd "$(dirname "$0")/.."
