@@ -107,7 +107,7 @@ def test_markdown_and_html_render_the_same_report_model(tmp_path, monkeypatch):
     report = load_report(tmp_path)
     md, page = (tmp_path / "results.md").read_text(), (tmp_path / "report.html").read_text()
     ids = [s.id for s in report.sections]
-    assert ids == ["models", "bench-toy_abs", "bench-toy_pair", "position", "paired", "run", "consistency"]
+    assert ids == ["models", "bench-toy_abs", "bench-toy_pair", "position", "length", "paired", "run", "consistency"]
     for section in report.sections:
         assert f"## {section.title}\n" in md and f'<section id="{section.id}"><h2>{inline(section.title)}</h2>' in page
         for block in section.blocks:

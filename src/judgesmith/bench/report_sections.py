@@ -1,5 +1,5 @@
-"""Report sections beyond the per-benchmark tables: position bias and tie tolerance, paired
-differences against the baseline, and which engine ran at what speed.
+"""Report sections beyond the per-benchmark tables: position bias and tie tolerance, length bias,
+paired differences against the baseline, and which engine ran at what speed.
 
 Each builder returns a `report_model.Section` (or None when there is nothing to say), so the
 Markdown and HTML reports render the same content.
@@ -87,6 +87,28 @@ def tradeoff_blocks(bench: str, entries: list[dict]) -> list[Block]:
     return [Heading(f"Accuracy/tie-rate trade-off: {bench}"), table(header, rows)]
 
 
+def length_section(results: dict[str, Any]) -> Section | None:
+    """Each pairwise set: the longer-response-wins judge beside every model's argmax accuracy and length preference."""
+    benches = [k for k, info in results["benchmarks"].items() if info.get("longer_wins")]
+    if not benches:
+        return None
+    by = {(e["model"], e["benchmark"]): e["metrics"] for e in results["results"]}
+    models = list(dict.fromkeys(e["model"] for e in results["results"] if e["benchmark"] in benches))
+    header = ["judge"] + [col for b in benches for col in (f"{b} argmax acc. w/o ties", f"{b} length preference")]
+    rows = [["longer response wins (no model)"]
+            + [col for b in benches for col in (fmt_mr(results["benchmarks"][b]["longer_wins"]), "")]]
+    for m in models:
+        rows.append([m] + [col for b in benches
+                           for col in (fmt_mr(by.get((m, b), {}).get("argmax_accuracy")),
+                                       fmt_mr(by.get((m, b), {}).get("length_preference"), percent=False))])
+    return Section("length", "Length bias", (
+        Paragraph("Longer response wins: a judge that reads only word counts (equal counts: a tie, wrong), on the "
+                  "same decisive pairs; a model's accuracy says something about content only above it. Length "
+                  "preference: Spearman correlation of the model's two-order P(A) - P(B) with words(A) - words(B) "
+                  "(+1: it ranks pairs by length alone; 0: no monotone relation)."),
+        table(header, rows)))
+
+
 def paired_section(results: dict[str, Any]) -> Section | None:
     paired = results.get("paired")
     if not paired or not paired["rows"]:
@@ -118,5 +140,5 @@ def run_section(results: dict[str, Any]) -> Section | None:
 
 
 def extra_sections(results: dict[str, Any]) -> list[Section]:
-    built = (position_section(results), paired_section(results), run_section(results))
+    built = (position_section(results), length_section(results), paired_section(results), run_section(results))
     return [s for s in built if s is not None]

@@ -20,7 +20,15 @@ from judgesmith.bench.position import pair_view, position_metrics, tolerance_cho
 from judgesmith.bench.protocol import Protocol
 from judgesmith.bench.reported import reported_for
 from judgesmith.bench.store import VerdictStore
-from judgesmith.metrics import absolute_metrics, expected_calibration_error, pairwise_metrics, round_half_up
+from judgesmith.metrics import (
+    absolute_metrics,
+    expected_calibration_error,
+    pairwise_accuracy,
+    pairwise_metrics,
+    round_half_up,
+    with_ci,
+)
+from judgesmith.metrics.length import length_preference, longer_wins, word_count
 from judgesmith.records import SCORE_LABELS, Verdict
 
 PARSE_POLICY = ("excluded from correlations and MAE (their n is lower) and counted wrong "
@@ -71,6 +79,25 @@ def _pair_views(examples: Sequence, verdicts: dict[str, Verdict], protocol: Prot
     return out
 
 
+def _words_diff(examples: Sequence) -> dict[str, int]:
+    return {ex.item.id: word_count(ex.item.response_a) - word_count(ex.item.response_b) for ex in examples}
+
+
+def _length_preference(examples: Sequence, views: Sequence, n_resamples: int, seed: int) -> Any:
+    """Spearman of the two-order margin with words(A) - words(B), over the judged pairs (`metrics.length`)."""
+    diff = _words_diff(examples)
+    margins = [v.margin for v in views]
+    return with_ci(length_preference, margins, [diff[v.id] for v in views], n_resamples=n_resamples, seed=seed)
+
+
+def longer_wins_reference(examples: Sequence, n_resamples: int, seed: int) -> dict[str, Any]:
+    """Accuracy w/o gold ties of the judge that picks the longer response (no model), same pairs."""
+    decisive = [ex for ex in examples if ex.gold in ("A", "B")]
+    pred = [longer_wins(word_count(ex.item.response_a), word_count(ex.item.response_b)) for ex in decisive]
+    gold = [ex.gold for ex in decisive]
+    return with_ci(lambda p, g: pairwise_accuracy(p, g), pred, gold, n_resamples=n_resamples, seed=seed).to_dict()
+
+
 def entry_result(model: ModelSpec, task: Any, store: VerdictStore, protocol: Protocol,
                  n_resamples: int, seed: int) -> dict[str, Any]:
     verdicts = store.load(model.label, task.key)
@@ -87,6 +114,7 @@ def entry_result(model: ModelSpec, task: Any, store: VerdictStore, protocol: Pro
         failures = sum(1 for p in pts["pred"] if p is None)
         views = _pair_views(task.examples, verdicts, protocol)
         metrics.update(position_metrics(views, protocol.mode, n_resamples, seed))
+        metrics["length_preference"] = _length_preference(task.examples, views, n_resamples, seed)
         tolerance = tolerance_choice(views, [ex.item.id for ex in task.examples], n_resamples, seed)
     ece = expected_calibration_error(pts["confidence"], pts["correct"]) if pts["confidence"] else math.nan
     return {
@@ -115,6 +143,8 @@ def compute_results(models: Sequence[ModelSpec], tasks: Sequence[Any], store: Ve
             "reason": t.error, "reported": [r.to_dict() for r in reported_for(t.bench.reported)],
             "gold_ties_dropped": not getattr(t, "gold_ties", True),
         }
+        if t.bench.kind == "pairwise" and not t.error:
+            benchmarks[t.key]["longer_wins"] = longer_wins_reference(t.examples, n_resamples, seed)
     entries = [entry_result(m, t, store, protocol, n_resamples, seed) for m in models for t in tasks if not t.error]
     return {
         "suite": suite_name,
