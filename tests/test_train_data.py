@@ -150,3 +150,44 @@ def test_balance_labels_takes_labels_in_turns_from_a_skewed_file(tiny_model_dir)
     every = fit_length(rows, tok, 10_000, None, seed=0, name="t", balance_labels=True)
     assert sorted(r["id"] for r in every) == sorted(r["id"] for r in rows)
     assert [r["completion"][0]["content"][-1] for r in every[:6]] == ["1", "2", "5", "1", "2", "5"]
+
+
+def _pair_row(i: int, words_a: int, words_b: int, label: str, reference: bool = False) -> dict:
+    from judgesmith.prompts import relative_prompt
+    from judgesmith.records import PairwiseItem, Rubric
+
+    item = PairwiseItem(f"q{i}", f"question {i}", " ".join(["a"] * words_a), " ".join(["b"] * words_b),
+                        Rubric("Is it good?", "1", "2", "3", "4", "5"),
+                        reference_answer="ref answer here" if reference else None)
+    return {"id": f"p{i}", "prompt": [{"role": "user", "content": relative_prompt(item)}],
+            "completion": [{"role": "assistant", "content": f"[RESULT] {label}"}]}
+
+
+def test_pair_words_reads_the_two_responses_of_a_relative_prompt():
+    from judgesmith.train.data import pair_words
+
+    assert pair_words(_pair_row(0, 7, 3, "A")) == (7, 3)
+    assert pair_words(_pair_row(1, 2, 9, "B", reference=True)) == (2, 9)  # the reference is not response B
+    assert pair_words({"prompt": [{"role": "user", "content": "no pair here"}]}) is None
+
+
+def test_balance_length_makes_length_uninformative_about_the_label(tiny_model_dir):
+    from transformers import AutoTokenizer
+
+    from judgesmith.train.data import pair_words
+
+    tok = AutoTokenizer.from_pretrained(tiny_model_dir)
+    # 24 pairs won by the longer response, 6 by the shorter: an AlpacaEval-like length bias
+    rows = [_pair_row(i, 30, 5, "A") if i % 2 else _pair_row(i, 5, 30, "B") for i in range(24)]
+    rows += [_pair_row(100 + i, 5, 30, "A") for i in range(6)]
+
+    def longer_share(kept: list[dict]) -> float:
+        wins = [(r["completion"][0]["content"][-1] == "A") == (pair_words(r)[0] > pair_words(r)[1]) for r in kept]
+        return sum(wins) / len(wins)
+
+    plain = fit_length(rows, tok, 10_000, 10, seed=0, name="t")
+    balanced = fit_length(rows, tok, 10_000, 10, seed=0, name="t", balance_length=True)
+    assert longer_share(balanced) == 0.5
+    assert longer_share(plain) > 0.5
+    with pytest.raises(ValueError, match="choose one"):
+        fit_length(rows, tok, 10_000, 10, seed=0, name="t", balance_labels=True, balance_length=True)

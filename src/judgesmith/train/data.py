@@ -105,9 +105,13 @@ def balance_by_label(groups: list[list[int]], rows: list[dict[str, Any]]) -> lis
     rare labels last, instead of the source's label skew (Auto-J critiques are mostly 1-3, arena
     grades mostly 1 and 5), which teaches a tiny judge a prior instead of a distinction.
     """
+    return _round_robin(groups, [_label(rows[g[0]]) for g in groups])
+
+
+def _round_robin(groups: list[list[int]], keys: list[str]) -> list[list[int]]:
     buckets: dict[str, list[list[int]]] = {}
-    for group in groups:
-        buckets.setdefault(_label(rows[group[0]]), []).append(group)
+    for group, key in zip(groups, keys):
+        buckets.setdefault(key, []).append(group)
     order: list[list[int]] = []
     queues = [buckets[key] for key in sorted(buckets)]
     for rank in range(max((len(q) for q in queues), default=0)):
@@ -115,21 +119,55 @@ def balance_by_label(groups: list[list[int]], rows: list[dict[str, Any]]) -> lis
     return order
 
 
+def pair_words(row: dict[str, Any]) -> Optional[tuple[int, int]]:
+    """Words of Response A and B in a pairwise row's prompt (judgesmith's relative prompt); None if absent."""
+    user = row["prompt"][-1]["content"]
+    if "###Response A:\n" not in user or "\n\n###Response B:\n" not in user:
+        return None
+    head, b = user.split("###Response A:\n", 1)[1].rsplit("\n\n###Response B:\n", 1)
+    for marker in ("\n\n###Reference Answer:\n", "\n\n###Score Rubric:\n"):
+        if marker in b:
+            b = b.rsplit(marker, 1)[0]
+    return len(head.split()), len(b.split())
+
+
+def _longer_wins(row: dict[str, Any]) -> str:
+    words, label = pair_words(row), _label(row)
+    if words is None or words[0] == words[1] or label not in ("A", "B"):
+        return "neither"
+    return "longer" if (label == "A") == (words[0] > words[1]) else "shorter"
+
+
+def balance_by_length(groups: list[list[int]], rows: list[dict[str, Any]]) -> list[list[int]]:
+    """Pairs whose winner is the longer response take turns with pairs whose winner is the shorter one.
+
+    Preference data favours the longer answer (AlpacaEval, arena), so a small judge trained on it
+    learns "longer wins" first; with the two kinds in equal numbers length no longer predicts the
+    label and whatever the judge learns must come from content. Equal lengths form a third bucket.
+    """
+    return _round_robin(groups, [_longer_wins(rows[g[0]]) for g in groups])
+
+
 def fit_length(rows: list[dict[str, Any]], tokenizer: Any, max_length: int, limit: Optional[int],
                seed: int, name: str, required: bool = True, max_tokens: Optional[int] = None,
-               balance_labels: bool = False) -> list[dict[str, Any]]:
+               balance_labels: bool = False, balance_length: bool = False) -> list[dict[str, Any]]:
     """Up to `limit` examples (and up to `max_tokens` tokens in all) that fit in `max_length`, seeded order.
 
     Files may be grouped by source, so never just the head; rows are tokenized only until the
     example or token budget is spent, so large files stay cheap. The token budget is what CPU
     training time is proportional to: the first example that would overrun it ends the selection.
     Swap-augmented pairs stay together: both orders of a pair are what teaches position invariance.
-    With `balance_labels`, labels take turns (`balance_by_label`).
+    With `balance_labels`, labels take turns (`balance_by_label`); with `balance_length`, pairs won
+    by the longer and by the shorter response do (`balance_by_length`).
     """
+    if balance_labels and balance_length:
+        raise ValueError("choose one of balance_labels and balance_length (pairwise labels are balanced by swap)")
     kept, dropped, tokens = [], 0, 0
     groups = _groups(rows, seed)
     if balance_labels:
         groups = balance_by_label(groups, rows)
+    if balance_length:
+        groups = balance_by_length(groups, rows)
     for group in groups:
         lengths = [token_length(tokenizer, rows[i]) for i in group]
         fits = [i for i, n in zip(group, lengths) if n <= max_length]
@@ -156,7 +194,8 @@ def fit_length(rows: list[dict[str, Any]], tokenizer: Any, max_length: int, limi
 
 
 def load_split(path: Path, tokenizer: Any, max_length: int, limit: Optional[int], seed: int,
-               required: bool = True, max_tokens: Optional[int] = None, balance_labels: bool = False) -> Any:
+               required: bool = True, max_tokens: Optional[int] = None, balance_labels: bool = False,
+               balance_length: bool = False) -> Any:
     """A `datasets.Dataset` of prompt/completion conversations that fit the length budget.
 
     An optional split (eval) where nothing fits gives None and a warning instead of an error.
@@ -164,7 +203,7 @@ def load_split(path: Path, tokenizer: Any, max_length: int, limit: Optional[int]
     from datasets import Dataset
 
     rows = fit_length(read_sft_jsonl(path), tokenizer, max_length, limit, seed, path.name, required, max_tokens,
-                      balance_labels)
+                      balance_labels, balance_length)
     if not rows:
         log.warning("%s: no example fits in max_length=%d tokens; training without it", path, max_length)
         return None

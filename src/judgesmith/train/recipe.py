@@ -29,6 +29,8 @@ class DataSpec(Strict):
     max_train_tokens: Optional[int] = Field(None, ge=16)
     # Take the training examples' labels in turns (see train.data.balance_by_label) rather than the file's skew.
     balance_labels: bool = False
+    # Pairwise: pairs won by the longer and by the shorter response take turns (train.data.balance_by_length).
+    balance_length: bool = False
 
     @model_validator(mode="after")
     def _one_source(self) -> "DataSpec":
@@ -36,6 +38,9 @@ class DataSpec(Strict):
             raise ValueError("give either `train` (a JSONL file) or both `build_dir` and `kind`")
         if self.train is not None and self.build_dir is not None:
             raise ValueError("give `train`/`eval` files or `build_dir` + `kind`, not both")
+        if self.balance_labels and self.balance_length:
+            raise ValueError("choose one of `balance_labels` and `balance_length` (pairwise labels are already "
+                             "balanced by swap augmentation)")
         return self
 
     def train_file(self) -> Path:

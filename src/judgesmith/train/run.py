@@ -132,7 +132,8 @@ def build_trainer(recipe: TrainRecipe, out: Path) -> tuple[Any, str]:
     dtype = runtime_dtype(t.dtype)
     tokenizer = _load_tokenizer(source)
     train_ds = load_split(recipe.data.train_file(), tokenizer, t.max_length, recipe.data.max_train_examples, t.seed,
-                          max_tokens=recipe.data.max_train_tokens, balance_labels=recipe.data.balance_labels)
+                          max_tokens=recipe.data.max_train_tokens, balance_labels=recipe.data.balance_labels,
+                          balance_length=recipe.data.balance_length)
     eval_file = recipe.data.eval_file()
     eval_ds = None
     if eval_file is not None:
