@@ -72,3 +72,20 @@ def test_an_interrupted_stage_with_another_key_is_moved_aside_not_deleted(tmp_pa
     assert (kept / "partial.txt").read_text() == "half", "the interrupted run's outputs survive"
     assert not (tmp_path / "train" / "partial.txt").exists() and (tmp_path / "train" / "out.txt").exists()
     assert any("moved to" in line and str(kept) in line for line in lines)
+
+
+@pytest.mark.parametrize("seconds, kept", [(4000.0, True), (2.0, False)])
+def test_a_finished_stage_with_another_key_is_moved_aside_when_it_was_expensive(tmp_path, seconds, kept):
+    calls, lines = [], []
+    run_stages(make_stages(calls), tmp_path, echo=lambda s: None)
+    done = tmp_path / "train" / ".stage.json"
+    record = json.loads(done.read_text())
+    done.write_text(json.dumps({**record, "seconds": seconds}))  # as if training had taken that long
+    stages = make_stages(calls)
+    stages[1] = Stage("train", stages[1].run, {"r": 16}, ("data",), stages[1].modules)  # the code or recipe changed
+    run_stages(stages, tmp_path, echo=lines.append)
+    aside = tmp_path / f"train.stale-{record['key']}"
+    assert aside.exists() is kept
+    assert (tmp_path / "train" / "out.txt").exists()
+    if kept:
+        assert (aside / "out.txt").exists() and any("a finished run" in line for line in lines)

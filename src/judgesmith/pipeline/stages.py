@@ -82,18 +82,33 @@ def _line(index: int, total: int, name: str, status: str, seconds: float | None 
     return f"[{index}/{total}] {name:<14} {status}{took}"
 
 
+KEEP_SECONDS = 300.0  # a finished stage that took longer than this is moved aside, not deleted, on a key change
+
+
+def _done_seconds(sdir: Path) -> float:
+    try:
+        return float(json.loads((sdir / DONE).read_text()).get("seconds", 0.0))
+    except (OSError, ValueError, AttributeError):
+        return 0.0
+
+
 def _clear(sdir: Path, echo: Callable[[str], None]) -> None:
     """Make room for a stage whose key changed. An interrupted run of another key (hours of training,
-    say, before a code update changed the key) is moved aside, not deleted: `<stage>.stale-<key>`."""
+    say, before a code update changed the key), or a finished one that took over `KEEP_SECONDS`, is
+    moved aside, not deleted: `<stage>.stale-<key>`. Cheap finished stages are deleted."""
     old = _read_key(sdir / RUNNING)
+    finished = old is None and _read_key(sdir / DONE) is not None and _done_seconds(sdir) > KEEP_SECONDS
+    if finished:
+        old = _read_key(sdir / DONE)
     if old is None:
         shutil.rmtree(sdir)
         return
     keep = sdir.with_name(f"{sdir.name}.stale-{old}")
     shutil.rmtree(keep, ignore_errors=True)
     sdir.rename(keep)
-    echo(f"{sdir.name}: an interrupted run with other inputs or code was moved to {keep} (its checkpoints are "
-         "there; move it back to resume it with the code and recipe that started it)")
+    what = "a finished run" if finished else "an interrupted run"
+    echo(f"{sdir.name}: {what} with other inputs or code was moved to {keep} (its outputs are there; move it "
+         "back to use it with the code and recipe that made it)")
 
 
 def run_stages(stages: Sequence[Stage], out: Path, echo: Callable[[str], None] | None = None,
