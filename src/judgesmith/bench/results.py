@@ -95,7 +95,7 @@ def longer_wins_reference(examples: Sequence, n_resamples: int, seed: int) -> di
     decisive = [ex for ex in examples if ex.gold in ("A", "B")]
     pred = [longer_wins(word_count(ex.item.response_a), word_count(ex.item.response_b)) for ex in decisive]
     gold = [ex.gold for ex in decisive]
-    return with_ci(lambda p, g: pairwise_accuracy(p, g), pred, gold, n_resamples=n_resamples, seed=seed).to_dict()
+    return with_ci(pairwise_accuracy, pred, gold, n_resamples=n_resamples, seed=seed).to_dict()
 
 
 def entry_result(model: ModelSpec, task: Any, store: VerdictStore, protocol: Protocol,
