@@ -19,14 +19,17 @@ def test_rows_follow_training_tokens_and_cells_carry_the_paired_interval():
     results = {
         "models": [{"label": "merged", "training_tokens": "4,000 (sum of 2 merged inputs: 2,000 + 2,000)"},
                    {"label": "base", "training_tokens": "0 (pretrained)"},
-                   {"label": "merged@25%", "training_tokens": "1,000 (sum of 2 merged inputs: 500 + 500)"}],
+                   {"label": "merged@25%", "training_tokens": "1,000 (sum of 2 merged inputs: 500 + 500)"},
+                   {"label": "preference", "training_tokens": "2,000"}],
         "paired": {"baseline": "base", "rows": [_paired("merged", "vicuna", 0.5, 0.2, 0.1, 0.45),
-                                                _paired("merged@25%", "vicuna", 0.25, 0.2, -0.1, 0.2)]},
+                                                _paired("merged@25%", "vicuna", 0.25, 0.2, -0.1, 0.2),
+                                                _paired("preference", "vicuna", 0.3, 0.2, 0.0, 0.2)]},
         "results": [{"model": "merged", "metrics": {"swap_consistency": {"value": 0.5, "n": 10}}},
                     {"model": "merged", "metrics": {"swap_consistency": {"value": 1.0, "n": 30}}}],
     }
     table = curve_markdown(results)
     rows = [line for line in table.splitlines() if line.startswith("| ") and "---" not in line][1:]
+    # the specialist benched alone is not a point of the merged judge's curve
     assert [r.split(" | ")[0] for r in rows] == ["| base", "| merged@25%", "| merged"]
     assert rows[0].split(" | ")[2] == "0.200"
     assert "0.250 (+0.050 [-0.100, +0.200])" in rows[1] and "| 1,000 |" in rows[1]

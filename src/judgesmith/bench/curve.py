@@ -4,6 +4,8 @@ Read from a bench's `results.json`: every model's training tokens (the report's 
 and for each headline metric the model's value with its paired difference to the baseline
 (the same items, bootstrap CI), so a step of the curve is a result only when its interval
 excludes zero. Models are ordered by training tokens; the baseline (0 tokens) comes first.
+Only the merged judge and its snapshots (`merged@12.5%`, ...) make the curve: a specialist
+benched alone has its own tokens but is not a point of the merged judge's curve.
 """
 
 from __future__ import annotations
@@ -40,6 +42,11 @@ def _swap(results: dict[str, Any], model: str) -> str:
     return f"{hits / total:.1%} (n={int(total)})" if total else ""
 
 
+def on_curve(label: str, baseline: str) -> bool:
+    """The baseline, the final merged judge and its snapshot merges (`merged@<fraction>`)."""
+    return label in (baseline, "merged") or label.startswith("merged@")
+
+
 def curve_markdown(results: dict[str, Any]) -> str:
     """A Markdown table: model, training tokens, each paired headline metric, pooled swap consistency."""
     paired = results.get("paired") or {}
@@ -48,7 +55,8 @@ def curve_markdown(results: dict[str, Any]) -> str:
     if not columns:
         return "No paired differences in these results: bench a baseline and at least one trained model.\n"
     baseline = paired.get("baseline", "base")
-    tokens = {m["label"]: tokens_of(m.get("training_tokens", "")) for m in results.get("models", [])}
+    tokens = {m["label"]: tokens_of(m.get("training_tokens", "")) for m in results.get("models", [])
+              if on_curve(m["label"], baseline)}
     order = sorted(tokens, key=lambda label: (label != baseline, tokens[label] is None, tokens[label] or 0))
     head = ["model", "training tokens"] + [f"{b} {m}" for b, m in columns] + ["swap consistency"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
