@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from judgesmith.pipeline.stages import Stage, run_stages
+from judgesmith.pipeline.stages import Stage, plan_status, run_stages
 
 
 def make_stages(calls, merge_weight=0.5, fail_in=None):
@@ -89,3 +89,16 @@ def test_a_finished_stage_with_another_key_is_moved_aside_when_it_was_expensive(
     assert (tmp_path / "train" / "out.txt").exists()
     if kept:
         assert (aside / "out.txt").exists() and any("a finished run" in line for line in lines)
+
+
+def test_plan_status_tells_cached_resumed_and_changed_stages_apart(tmp_path):
+    calls = []
+    assert {s for _, s in plan_status(make_stages(calls), tmp_path)} == {"runs"}
+    with pytest.raises(KeyboardInterrupt):
+        run_stages(make_stages(calls, fail_in="merge"), tmp_path, echo=lambda s: None)
+    status = dict(plan_status(make_stages(calls), tmp_path))
+    assert status["data"] == status["train"] == "cached"
+    assert status["merge"].startswith("resumes") and status["bench"] == "runs"
+    changed = dict(plan_status(make_stages(calls, merge_weight=0.7), tmp_path))
+    assert changed["train"] == "cached" and changed["merge"].startswith("runs afresh")
+    assert calls == ["data", "train", "merge"], "planning runs nothing"

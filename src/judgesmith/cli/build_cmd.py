@@ -22,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
 
     from judgesmith.pipeline.build import describe, plan, stages
     from judgesmith.pipeline.recipe import load_build_recipe
-    from judgesmith.pipeline.stages import run_stages
+    from judgesmith.pipeline.stages import plan_status, run_stages
 
     recipe, base = load_build_recipe(args.recipe)
     the_plan = plan(recipe, base, quick=args.quick)
@@ -35,6 +35,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"  stages      {' -> '.join(s.name for s in steps)}")
     print(f"  output      {out}")
     if args.dry_run:
+        for name, status in plan_status(steps, out):
+            print(f"  {name:<18}{'forced: runs' if name in args.force else status}")
         print("dry run: every recipe validated; nothing was run")
         return 0
     run_stages(steps, out, echo=lambda line: print(line, flush=True), force=args.force)

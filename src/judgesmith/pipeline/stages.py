@@ -111,6 +111,26 @@ def _clear(sdir: Path, echo: Callable[[str], None]) -> None:
          "back to use it with the code and recipe that made it)")
 
 
+def plan_status(stages: Sequence[Stage], out: Path) -> list[tuple[str, str]]:
+    """What a run would do with each stage, without running any (`build --dry-run`): before hours
+    of a resumed run are spent, the user sees which stages are reused and which start afresh."""
+    keys: dict[str, str] = {}
+    rows = []
+    for stage in stages:
+        key = keys[stage.name] = stage_key(stage, {u: keys[u] for u in stage.upstream if u in keys})
+        sdir = Path(out) / stage.name
+        if _read_key(sdir / DONE) == key:
+            status = "cached"
+        elif _read_key(sdir / RUNNING) == key:
+            status = "resumes (an interrupted run with these inputs is kept)"
+        elif sdir.exists():
+            status = "runs afresh (inputs or code changed; the old folder is replaced or moved aside)"
+        else:
+            status = "runs"
+        rows.append((stage.name, status))
+    return rows
+
+
 def run_stages(stages: Sequence[Stage], out: Path, echo: Callable[[str], None] | None = None,
                force: Sequence[str] = ()) -> dict[str, str]:
     """Run or skip each stage; returns stage -> status ("cached" or "done")."""
