@@ -69,6 +69,10 @@ def test_quick_build_end_to_end_then_cached(tmp_path, tiny_model_dir, capsys):
     assert report.count("train_files from judgesmith.json") == 3, "trained and merged models record their data"
     assert "tiny.jsonl" in report
     assert (out / "report" / "report.html").stat().st_size > 10_000
+    stages = [row.split(" | ")[0].strip("| ") for row in report.split("time per stage")[1].split("\n## ")[0].splitlines()
+              if row.startswith("| ")][1:]
+    assert stages == ["data", "train-feedback", "train-preference", "merge", "bench", "consistency",
+                      "all stages before this report"], "the report says what each stage cost"
     assert (out / "merge" / "config.json").is_file() and (out / "train-feedback" / "merged").is_dir()
     assert main(["build", str(recipe), "--quick", "--out", str(out)]) == 0
     second = capsys.readouterr().out

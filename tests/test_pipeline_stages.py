@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from judgesmith.pipeline.stages import Stage, plan_status, run_stages
+from judgesmith.pipeline.stages import Stage, plan_status, run_stages, stage_times
 
 
 def make_stages(calls, merge_weight=0.5, fail_in=None):
@@ -52,6 +52,9 @@ def test_killed_stage_resumes_with_its_partial_outputs(tmp_path):
     run_stages(make_stages(calls), tmp_path, echo=lambda s: None)
     assert calls == ["train", "merge", "bench"]
     assert (tmp_path / "train" / "partial.txt").exists(), "same key: partial outputs kept for resuming"
+    times = {row["stage"]: row for row in stage_times(tmp_path, ["data", "train", "merge", "bench", "absent"])}
+    assert sorted(times) == ["bench", "data", "merge", "train"]
+    assert times["train"]["resumed"] and not times["data"]["resumed"] and not times["merge"]["resumed"]
 
 
 def test_stage_reading_a_later_stage_is_rejected(tmp_path):

@@ -139,6 +139,23 @@ def run_section(results: dict[str, Any]) -> Section | None:
         table(["model", "backend", "judgments", "prompts", "seconds", "judgments/s"], rows)))
 
 
+def build_section(results: dict[str, Any]) -> Section | None:
+    """Time per stage of the `judgesmith build` that made this report (absent for a bare `bench`)."""
+    build = results.get("build") or {}
+    stages = build.get("stages") or []
+    if not stages:
+        return None
+    rows = [[s["stage"] + (" (resumed)" if s.get("resumed") else ""), f"{s['seconds']:.1f}",
+             f"{s['seconds'] / 60:.1f}"] for s in stages]
+    total = sum(s["seconds"] for s in stages)
+    rows.append(["all stages before this report", f"{total:.1f}", f"{total / 60:.1f}"])
+    return Section("build", f"Build `{build.get('recipe', '')}`: time per stage", (
+        Paragraph("Seconds each stage took when it ran; a stage reused from an earlier run keeps that run's time, "
+                  "and a resumed stage (interrupted, then rerun) counts only its last invocation."),
+        table(["stage", "seconds", "minutes"], rows)))
+
+
 def extra_sections(results: dict[str, Any]) -> list[Section]:
-    built = (position_section(results), length_section(results), paired_section(results), run_section(results))
+    built = (position_section(results), length_section(results), paired_section(results), run_section(results),
+             build_section(results))
     return [s for s in built if s is not None]

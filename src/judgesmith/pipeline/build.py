@@ -17,7 +17,7 @@ from typing import Any
 
 from judgesmith.pipeline import custom
 from judgesmith.pipeline.recipe import BuildRecipe, resolve
-from judgesmith.pipeline.stages import Context, Stage
+from judgesmith.pipeline.stages import Context, Stage, stage_times
 
 log = logging.getLogger(__name__)
 
@@ -192,7 +192,10 @@ def _report_stage(p: Plan):
         from judgesmith.bench.report_html import write_html
         from judgesmith.bench.report_md import write_markdown
 
-        shutil.copy(ctx.dirs["bench"] / "results.json", sdir / "results.json")
+        results = json.loads((ctx.dirs["bench"] / "results.json").read_text(encoding="utf-8"))
+        earlier = [name for name in ctx.dirs if name != "report"]
+        results["build"] = {"recipe": p.recipe.name, "stages": stage_times(ctx.out, earlier)}
+        (sdir / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
         if "consistency" in ctx.dirs and (ctx.dirs["consistency"] / "consistency.json").is_file():
             shutil.copy(ctx.dirs["consistency"] / "consistency.json", sdir / "consistency.json")
         write_markdown(sdir)

@@ -111,6 +111,20 @@ def _clear(sdir: Path, echo: Callable[[str], None]) -> None:
          "back to use it with the code and recipe that made it)")
 
 
+def stage_times(out: Path, names: Sequence[str]) -> list[dict[str, Any]]:
+    """Each finished stage's seconds as its `.stage.json` recorded them (for the report). A cached stage
+    keeps the time of the run that made it; a resumed one (`resumed`) counts only its last invocation."""
+    rows = []
+    for name in names:
+        try:
+            done = json.loads((Path(out) / name / DONE).read_text())
+        except (OSError, ValueError):
+            continue
+        rows.append({"stage": name, "seconds": float(done.get("seconds", 0.0)),
+                     "resumed": bool(done.get("resumed", False))})
+    return rows
+
+
 def plan_status(stages: Sequence[Stage], out: Path) -> list[tuple[str, str]]:
     """What a run would do with each stage, without running any (`build --dry-run`): before hours
     of a resumed run are spent, the user sees which stages are reused and which start afresh."""
@@ -148,7 +162,8 @@ def run_stages(stages: Sequence[Stage], out: Path, echo: Callable[[str], None] |
             statuses[stage.name] = "cached"
             echo(_line(i, len(stages), stage.name, "cached"))
             continue
-        if sdir.exists() and _read_key(sdir / RUNNING) != key:
+        resumed = sdir.exists() and _read_key(sdir / RUNNING) == key
+        if sdir.exists() and not resumed:
             _clear(sdir, echo)
         sdir.mkdir(parents=True, exist_ok=True)
         (sdir / DONE).unlink(missing_ok=True)
@@ -156,7 +171,7 @@ def run_stages(stages: Sequence[Stage], out: Path, echo: Callable[[str], None] |
         echo(_line(i, len(stages), stage.name, "running"))
         t0 = time.perf_counter()
         stage.run(sdir, ctx)
-        (sdir / DONE).write_text(json.dumps({"key": key, "seconds": time.perf_counter() - t0}))
+        (sdir / DONE).write_text(json.dumps({"key": key, "seconds": time.perf_counter() - t0, "resumed": resumed}))
         (sdir / RUNNING).unlink(missing_ok=True)
         statuses[stage.name] = "done"
         echo(_line(i, len(stages), stage.name, "done", time.perf_counter() - t0))
