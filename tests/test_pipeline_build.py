@@ -20,6 +20,12 @@ def test_dry_run_validates_every_stage_recipe(recipe, expect, capsys):
     assert "data -> train-feedback -> train-preference -> merge -> bench -> consistency -> report" in out
 
 
+def test_until_names_a_stage(caplog, tmp_path):
+    recipe = str(ROOT / "recipes" / "gemma3-270m-cpu.yaml")
+    assert main(["build", recipe, "--until", "train", "--dry-run", "--out", str(tmp_path)]) == 2
+    assert "no such stage" in caplog.text and "train-preference" in caplog.text
+
+
 def test_recipe_typo_is_named(tmp_path, caplog):
     bad = tmp_path / "bad.yaml"
     raw = yaml.safe_load((ROOT / "recipes" / "gemma3-270m-cpu.yaml").read_text())

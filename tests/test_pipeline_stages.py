@@ -105,3 +105,16 @@ def test_plan_status_tells_cached_resumed_and_changed_stages_apart(tmp_path):
     changed = dict(plan_status(make_stages(calls, merge_weight=0.7), tmp_path))
     assert changed["train"] == "cached" and changed["merge"].startswith("runs afresh")
     assert calls == ["data", "train", "merge"], "planning runs nothing"
+
+
+def test_until_stops_after_the_named_stage_and_a_rerun_goes_on(tmp_path):
+    calls = []
+    status = run_stages(make_stages(calls), tmp_path, echo=lambda s: None, until="train")
+    assert calls == ["data", "train"] and status == {"data": "done", "train": "done"}
+    assert run_stages(make_stages(calls), tmp_path, echo=lambda s: None, until="train") == {
+        "data": "cached", "train": "cached"}
+    calls.clear()
+    assert run_stages(make_stages(calls), tmp_path, echo=lambda s: None)["bench"] == "done"
+    assert calls == ["merge", "bench"]
+    with pytest.raises(ValueError, match="no such stage"):
+        run_stages(make_stages([]), tmp_path, echo=lambda s: None, until="trian")

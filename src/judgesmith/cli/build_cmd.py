@@ -14,6 +14,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="validate every stage recipe and print the plan")
     p.add_argument("--quick", action="store_true", help="a smoke run on a handful of examples")
     p.add_argument("--force", action="append", default=[], metavar="STAGE", help="rerun a stage even if cached")
+    p.add_argument("--until", default=None, metavar="STAGE",
+                   help="stop after this stage (e.g. train-preference: train now, bench later)")
     return p
 
 
@@ -28,9 +30,9 @@ def run(args: argparse.Namespace) -> int:
     the_plan = plan(recipe, base, quick=args.quick)
     out = Path(args.out or f"runs/{recipe.name}{'-quick' if args.quick else ''}")
     steps = stages(the_plan)
-    unknown = sorted(set(args.force) - {s.name for s in steps})
+    unknown = sorted((set(args.force) | ({args.until} if args.until else set())) - {s.name for s in steps})
     if unknown:
-        raise ValueError(f"--force {unknown}: no such stage; stages are {[s.name for s in steps]}")
+        raise ValueError(f"--force/--until {unknown}: no such stage; stages are {[s.name for s in steps]}")
     print(describe(the_plan))
     print(f"  stages      {' -> '.join(s.name for s in steps)}")
     print(f"  output      {out}")
@@ -39,7 +41,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {name:<18}{'forced: runs' if name in args.force else status}")
         print("dry run: every recipe validated; nothing was run")
         return 0
-    run_stages(steps, out, echo=lambda line: print(line, flush=True), force=args.force)
+    statuses = run_stages(steps, out, echo=lambda line: print(line, flush=True), force=args.force, until=args.until)
+    if "report" not in statuses:
+        return 0
     report = out / "report"
     print(f"report: {report / 'results.md'} and {report / 'report.html'}")
     return 0

@@ -146,8 +146,10 @@ def plan_status(stages: Sequence[Stage], out: Path) -> list[tuple[str, str]]:
 
 
 def run_stages(stages: Sequence[Stage], out: Path, echo: Callable[[str], None] | None = None,
-               force: Sequence[str] = ()) -> dict[str, str]:
-    """Run or skip each stage; returns stage -> status ("cached" or "done")."""
+               force: Sequence[str] = (), until: str | None = None) -> dict[str, str]:
+    """Run or skip each stage, stopping after `until` if given; returns stage -> status ("cached" or "done")."""
+    if until is not None and until not in {s.name for s in stages}:
+        raise ValueError(f"--until {until!r}: no such stage; stages are {[s.name for s in stages]}")
     echo = echo or (lambda s: print(s, file=sys.stderr, flush=True))
     out.mkdir(parents=True, exist_ok=True)
     ctx, keys, statuses = Context(out), {}, {}
@@ -161,6 +163,8 @@ def run_stages(stages: Sequence[Stage], out: Path, echo: Callable[[str], None] |
         if _read_key(sdir / DONE) == key and stage.name not in force:
             statuses[stage.name] = "cached"
             echo(_line(i, len(stages), stage.name, "cached"))
+            if stage.name == until:
+                break
             continue
         resumed = sdir.exists() and _read_key(sdir / RUNNING) == key
         if sdir.exists() and not resumed:
@@ -175,5 +179,8 @@ def run_stages(stages: Sequence[Stage], out: Path, echo: Callable[[str], None] |
         (sdir / RUNNING).unlink(missing_ok=True)
         statuses[stage.name] = "done"
         echo(_line(i, len(stages), stage.name, "done", time.perf_counter() - t0))
+        if stage.name == until:
+            echo(f"stopped after {until} (--until); rerun without it to go on")
+            break
     echo(f"total {time.perf_counter() - start:.1f} s; outputs in {out}")
     return statuses
