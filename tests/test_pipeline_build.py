@@ -121,8 +121,10 @@ def test_learning_curve_benches_a_merged_judge_per_snapshot(tmp_path, tiny_model
     final = json.loads((out / "merge" / "judgesmith.json").read_text())
     assert 0 < half_tokens < sum(i["tokens_seen"] for i in final["inputs"])
     curve = (out / "report" / "learning_curve.md").read_text()
-    rows = [line.split(" | ")[0].strip("| ") for line in curve.splitlines() if line.startswith("| ")][1:]
+    bench_curve, eval_curve = curve.split("\n## Held-out eval loss")
+    rows = [line.split(" | ")[0].strip("| ") for line in bench_curve.splitlines() if line.startswith("| ")][1:]
     assert rows == ["base", "merged@50%", "merged"], curve
+    assert "### feedback" in eval_curve and "### preference" in eval_curve
     assert f"| merged@50% | {half_tokens:,} |" in curve
 
     # fractions that differ between the two train recipes fail before any training

@@ -74,10 +74,20 @@ def curve_markdown(results: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n" + note
 
 
-def write_curve(folder: Path) -> Path:
-    """`learning_curve.md` beside a report's `results.json`."""
+def write_curve(folder: Path, train_dirs: Optional[dict[str, Path]] = None) -> Path:
+    """`learning_curve.md` beside a report's `results.json`; with `train_dirs` (name -> training output
+    folder) also each specialist's held-out eval loss against its training tokens."""
+    from judgesmith.bench.train_log import eval_history, eval_markdown
+
     folder = Path(folder)
     results = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+    text = "# Learning curve\n\n" + curve_markdown(results)
+    logs = {name: Path(d) / "metrics.jsonl" for name, d in (train_dirs or {}).items()}
+    histories = {name: eval_history(path) for name, path in logs.items() if path.is_file()}
+    if any(histories.values()):
+        text += ("\n## Held-out eval loss of each specialist\n\nThe loss on the eval split (questions outside "
+                 "training) as training went on: a denser, cheaper curve than the bench's, read from each "
+                 "run's `metrics.jsonl`.\n\n" + eval_markdown(histories))
     out = folder / "learning_curve.md"
-    out.write_text("# Learning curve\n\n" + curve_markdown(results), encoding="utf-8")
+    out.write_text(text, encoding="utf-8")
     return out

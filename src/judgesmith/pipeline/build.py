@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 MODEL_LABELS = ("base", "feedback", "preference", "merged")
 # The report stage reruns when any of these change (rendering, the report model, the curve table).
 REPORT_MODULES = ("report_md", "report_html", "report_build", "report_model", "report_sections",
-                  "consistency_report", "curve")
+                  "consistency_report", "curve", "train_log")
 
 
 @dataclass(frozen=True)
@@ -203,7 +203,7 @@ def _report_stage(p: Plan):
         if p.recipe.bench.curve:
             from judgesmith.bench.curve import write_curve
 
-            write_curve(sdir)
+            write_curve(sdir, {name: ctx.dirs[f"train-{name}"] for name in ("feedback", "preference")})
         log.info("report: %s and %s", sdir / "results.md", sdir / "report.html")
     return run
 
