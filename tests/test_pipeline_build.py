@@ -132,3 +132,13 @@ def test_learning_curve_benches_a_merged_judge_per_snapshot(tmp_path, tiny_model
     train["training"]["snapshot_fractions"] = [0.25]
     Path(raw["train"]["preference"]).write_text(yaml.safe_dump(train))
     assert main(["build", str(recipe), "--dry-run"]) == 2
+
+
+def test_the_bench_key_leaves_out_exactly_the_report_modules():
+    from judgesmith.pipeline.build import REPORT_MODULES, bench_modules
+
+    files = {p.stem for p in (ROOT / "src" / "judgesmith" / "bench").glob("*.py")} - {"__init__"}
+    assert set(REPORT_MODULES) <= files, "every report module named exists"
+    judged = {m.rsplit(".", 1)[1] for m in bench_modules()}
+    assert judged | set(REPORT_MODULES) == files | {"adapters"} and not judged & set(REPORT_MODULES)
+    assert {"runner", "results", "adapters"} <= judged

@@ -58,4 +58,5 @@ def test_build_ablation_shares_training_merge_and_suite(name: str) -> None:
     assert _diff(main["bench"], ablation["bench"]) <= {"models", "consistency"}
     assert ablation["bench"]["models"] == ["merged"]
     assert _diff(main, ablation) <= {"name", "description", "data", "train.feedback", "train.preference", "merge",
-                                     "bench.models", "bench.consistency"}
+                                     "bench.models", "bench.consistency",
+                                     "targets"}  # an ablation benches no base of its own: no paired target

@@ -155,7 +155,21 @@ def build_section(results: dict[str, Any]) -> Section | None:
         table(["stage", "seconds", "minutes"], rows)))
 
 
+def targets_section(results: dict[str, Any]) -> Section | None:
+    """Each target of the recipe, met or missed and by how much (`bench.targets`)."""
+    from judgesmith.bench.targets import rows
+
+    found = rows(results)
+    if not found:
+        return None
+    return Section("targets", "Targets", (
+        Paragraph("Each bar on the point estimate, except `paired CI above 0`, which needs the lower end of the "
+                  f"paired bootstrap interval (vs `{(results.get('paired') or {}).get('baseline', 'base')}`, "
+                  "same items) above zero."),
+        table(["target", "bar", "value", "baseline", "difference [95% CI]", "result"], found)))
+
+
 def extra_sections(results: dict[str, Any]) -> list[Section]:
-    built = (position_section(results), length_section(results), paired_section(results), run_section(results),
-             build_section(results))
+    built = (targets_section(results), position_section(results), length_section(results), paired_section(results),
+             run_section(results), build_section(results))
     return [s for s in built if s is not None]

@@ -24,7 +24,18 @@ log = logging.getLogger(__name__)
 MODEL_LABELS = ("base", "feedback", "preference", "merged")
 # The report stage reruns when any of these change (rendering, the report model, the curve table).
 REPORT_MODULES = ("report_md", "report_html", "report_build", "report_model", "report_sections",
-                  "consistency_report", "curve", "train_log")
+                  "consistency_report", "curve", "train_log", "targets", "plots")
+
+
+def bench_modules() -> tuple[str, ...]:
+    """The bench package without its report-only modules: the bench stage's code version, so that a
+    change to how results are shown re-renders the report instead of rerunning an hour of judging."""
+    import importlib.util
+
+    folder = Path(importlib.util.find_spec("judgesmith.bench").origin).parent
+    names = sorted(p.stem for p in folder.glob("*.py") if p.stem not in REPORT_MODULES + ("__init__",))
+    packages = sorted(p.name for p in folder.iterdir() if (p / "__init__.py").is_file())
+    return tuple(f"judgesmith.bench.{n}" for n in names + packages)
 
 
 @dataclass(frozen=True)
@@ -195,6 +206,7 @@ def _report_stage(p: Plan):
         results = json.loads((ctx.dirs["bench"] / "results.json").read_text(encoding="utf-8"))
         earlier = [name for name in ctx.dirs if name != "report"]
         results["build"] = {"recipe": p.recipe.name, "stages": stage_times(ctx.out, earlier)}
+        results["targets"] = [t.model_dump(exclude_defaults=True) for t in p.recipe.targets]
         (sdir / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
         if "consistency" in ctx.dirs and (ctx.dirs["consistency"] / "consistency.json").is_file():
             shutil.copy(ctx.dirs["consistency"] / "consistency.json", sdir / "consistency.json")
@@ -232,11 +244,12 @@ def stages(p: Plan) -> list[Stage]:
                          trained, ("judgesmith.pipeline.curve", "judgesmith.train.snapshots", "judgesmith.merge")))
         trained += ("curve",)
     out.append(Stage("bench", _bench_stage(p), bench_cfg, trained,
-                     ("judgesmith.bench", "judgesmith.judge", "judgesmith.metrics", "judgesmith.prompts")))
+                     bench_modules() + ("judgesmith.judge", "judgesmith.metrics", "judgesmith.prompts")))
     if r.bench.consistency:
         out.append(Stage("consistency", _consistency_stage(p), bench_cfg, trained,
-                         ("judgesmith.bench", "judgesmith.judge", "judgesmith.metrics")))
-    out.append(Stage("report", _report_stage(p), {}, tuple(s.name for s in out if s.name in ("bench", "consistency")),
+                         bench_modules() + ("judgesmith.judge", "judgesmith.metrics")))
+    out.append(Stage("report", _report_stage(p), {"targets": [t.model_dump() for t in r.targets]},
+                     tuple(s.name for s in out if s.name in ("bench", "consistency")),
                      tuple(f"judgesmith.bench.{m}" for m in REPORT_MODULES)))
     return out
 
