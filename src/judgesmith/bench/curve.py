@@ -34,12 +34,10 @@ def _cell(row: dict[str, Any]) -> str:
 
 def _swap(results: dict[str, Any], model: str) -> str:
     """Swap consistency pooled over the model's pairwise benchmarks (pairs-weighted)."""
-    hits = total = 0.0
-    for r in results.get("results", []):
-        m = r.get("metrics", {}).get("swap_consistency") if r["model"] == model else None
-        if m and m.get("n"):
-            hits, total = hits + m["value"] * m["n"], total + m["n"]
-    return f"{hits / total:.1%} (n={int(total)})" if total else ""
+    from judgesmith.bench.targets import pooled
+
+    value, total = pooled(results, model, "swap_consistency")
+    return f"{value:.1%} (n={int(total)})" if value is not None else ""
 
 
 def on_curve(label: str, baseline: str) -> bool:

@@ -57,18 +57,19 @@ class TargetCheck:
         return self.observed.value is not None and not self.misses
 
 
-def _pooled(results: dict[str, Any], model: str, metric: str) -> Optional[float]:
+def pooled(results: dict[str, Any], model: str, metric: str) -> tuple[Optional[float], float]:
+    """(the metric over every pairwise set of the model, weighted by each set's n; that total n)."""
     hits = total = 0.0
     for entry in results.get("results", []):
-        m = entry.get("metrics", {}).get(metric) if entry["model"] == model and entry["kind"] == "pairwise" else None
+        m = entry.get("metrics", {}).get(metric) if entry["model"] == model and entry.get("kind") != "absolute" else None
         if m and m.get("n") and m.get("value") is not None:
             hits, total = hits + m["value"] * m["n"], total + m["n"]
-    return hits / total if total else None
+    return (hits / total if total else None), total
 
 
 def _value(results: dict[str, Any], model: str, benchmark: str, metric: str) -> Optional[float]:
     if benchmark == ALL_PAIRWISE:
-        return _pooled(results, model, metric)
+        return pooled(results, model, metric)[0]
     for entry in results.get("results", []):
         if entry["model"] == model and entry["benchmark"] == benchmark:
             return (entry.get("metrics", {}).get(metric) or {}).get("value")
