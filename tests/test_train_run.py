@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import torch
 from safetensors.torch import load_file
+from transformers import TrainerCallback
 from helpers import sft_rows, write_jsonl
 
 from judgesmith.train.recipe import TrainRecipe
@@ -89,7 +90,8 @@ def test_outputs_card_and_resume_from_checkpoint(tiny_model_dir, tmp_path):
     assert "trl " in card and "peft " in card
     record = json.loads((merged / "judgesmith.json").read_text(encoding="utf-8"))
     assert record["tokens_seen"] == second.tokens_seen and second.tokens_seen > 0
-    assert record["tokens_per_second"] == pytest.approx(second.tokens_seen / second.train_seconds)
+    assert second.invocation_tokens < second.tokens_seen, "the resumed invocation trained on steps 3-4 only"
+    assert record["tokens_per_second"] == pytest.approx(second.invocation_tokens / second.train_seconds)
 
     item = AbsoluteItem(id="t", instruction="What is the capital of France?", response="Paris.",
                         rubric=preset("helpfulness"))
@@ -125,3 +127,35 @@ def test_cli_data_dir_and_token_budget_override_the_recipe(tiny_model_dir, tmp_p
     assert "tokens seen" in capsys.readouterr().out
     record = json.loads((tmp_path / "run" / "judgesmith.json").read_text(encoding="utf-8"))
     assert record["train_files"] == [str(build / "absolute" / "train.jsonl")]
+
+
+class StopAt(TrainerCallback):
+    """Ends training after a step, as a kill after that step's checkpoint would."""
+
+    def __init__(self, step: int) -> None:
+        self.step = step
+
+    def on_step_end(self, args, state, control, **kw):
+        control.should_training_stop = state.global_step >= self.step
+
+
+def test_tokens_seen_counts_the_whole_run_across_two_resumes(tiny_model_dir, tmp_path):
+    from judgesmith.train.run import build_trainer, latest_checkpoint, train
+
+    build = tmp_path / "build"
+    write_jsonl(build / "absolute" / "train.jsonl", sft_rows(8))
+    recipes = {name: make_recipe(tiny_model_dir, {"build_dir": str(build), "kind": "absolute"}, tmp_path / name,
+                                 max_steps=4, batch_size=1) for name in ("whole", "cut")}
+    whole = train(recipes["whole"])
+    for stop in (1, 2):  # killed after step 1, resumed and killed again after step 2
+        trainer, _ = build_trainer(recipes["cut"], tmp_path / "cut")
+        trainer.add_callback(StopAt(stop))
+        resume = latest_checkpoint(tmp_path / "cut" / "checkpoints")
+        trainer.train(resume_from_checkpoint=str(resume) if resume else None)
+    cut = train(recipes["cut"])
+    assert cut.resumed_from.endswith("checkpoint-2") and cut.global_step == 4
+    # TRL's own count restarts at each resume; the run's total must not
+    assert cut.tokens_seen == whole.tokens_seen and cut.invocation_tokens < whole.tokens_seen
+    logged = [e["tokens_total"] for e in metric_lines(tmp_path / "cut") if "tokens_total" in e]
+    assert logged == sorted(logged) and logged[-1] == whole.tokens_seen
+    assert json.loads((tmp_path / "cut" / "judgesmith.json").read_text())["tokens_seen"] == whole.tokens_seen

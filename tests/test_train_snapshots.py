@@ -9,7 +9,7 @@ import torch
 from transformers import TrainerCallback
 from safetensors.torch import load_file
 from test_train_data import sft_rows, write_jsonl
-from test_train_run import make_recipe
+from test_train_run import StopAt, make_recipe
 
 from judgesmith.train.snapshots import export_snapshot, list_snapshots, snapshot_step
 
@@ -24,16 +24,6 @@ def test_fractions_outside_zero_one_are_refused(tiny_model_dir, tmp_path):
         make_recipe(tiny_model_dir, {"train": "t.jsonl"}, tmp_path, snapshot_fractions=[0.5, 1.0])
     with pytest.raises(ValueError, match="repeated"):
         make_recipe(tiny_model_dir, {"train": "t.jsonl"}, tmp_path, snapshot_fractions=[0.5, 0.5])
-
-
-class StopAt(TrainerCallback):
-    """Ends training after a step, as a kill after that step's checkpoint would."""
-
-    def __init__(self, step: int) -> None:
-        self.step = step
-
-    def on_step_end(self, args, state, control, **kw):
-        control.should_training_stop = state.global_step >= self.step
 
 
 def test_snapshots_are_taken_resumed_and_exported(tiny_model_dir, tmp_path):

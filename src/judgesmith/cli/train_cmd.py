@@ -49,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
     result = train(recipe, out_override(args), args.max_steps)
     print(f"steps: {result.global_step}  train loss: {result.train_loss}  eval loss: {result.eval_loss}")
     speed = f"{result.tokens_per_second:.0f} tokens/s" if result.tokens_per_second else "n/a"
-    print(f"tokens seen: {result.tokens_seen}  in {result.train_seconds or 0:.0f} s ({speed})")
+    print(f"tokens seen: {result.tokens_seen} (whole run; this invocation {result.invocation_tokens} "
+          f"in {result.train_seconds or 0:.0f} s, {speed})")
     print(f"adapter: {result.adapter_dir}")
     if result.merged_dir is not None:
         print(f"merged model: {result.merged_dir}")

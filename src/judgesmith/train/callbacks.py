@@ -1,4 +1,5 @@
-"""Trainer callbacks: a progress bar with loss, tokens/s and ETA, and a JSONL metrics log.
+"""Trainer callbacks: a progress bar with loss, tokens/s and ETA, a JSONL metrics log, and a
+token count that survives resumes.
 
 The metrics log is appended to (never truncated), so a resumed run keeps the
 history of the interrupted one; each line carries the step it belongs to.
@@ -7,11 +8,53 @@ history of the interrupted one; each line carries the step it belongs to.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from pathlib import Path
 from typing import Any, Optional
 
 from transformers import TrainerCallback
+
+log = logging.getLogger(__name__)
+
+
+TOTAL = "tokens_total"
+
+
+class TokenCounter(TrainerCallback):
+    """Training tokens of the whole run, across resumes: every log with TRL's `num_tokens` also gets
+    `tokens_total`.
+
+    TRL counts `num_tokens` from zero in each process, so after a resume it holds only the tokens
+    since the checkpoint, and a run interrupted twice would report a fraction of its budget. The
+    total is also written into the trainer's log history, which each checkpoint saves, so the count
+    at the checkpoint a run resumes from is the offset of the next invocation. Add it before the
+    callbacks that read `tokens_total` (they see the same `logs` dict).
+    """
+
+    def __init__(self) -> None:
+        self.offset = 0
+        self.total: Optional[int] = None
+
+    def on_train_begin(self, args: Any, state: Any, control: Any, **kw: Any) -> None:
+        before = [e for e in state.log_history if e.get("step", 0) <= state.global_step]
+        # a checkpoint written before this callback existed has only TRL's count since its start
+        key = TOTAL if any(TOTAL in e for e in before) else "num_tokens"
+        logged = [e for e in before if key in e]
+        self.offset = int(logged[-1][key]) if logged and state.global_step > 0 else 0
+        self.total = self.offset or None
+        if logged and state.global_step > 0 and logged[-1].get("step") != state.global_step:
+            log.warning("resuming at step %d, but tokens were last logged at step %d: the steps between are "
+                        "not counted in tokens_total (make save_steps a multiple of logging_steps)",
+                        state.global_step, logged[-1].get("step"))
+
+    def on_log(self, args: Any, state: Any, control: Any, logs: Optional[dict] = None, **kw: Any) -> None:
+        if not logs or "num_tokens" not in logs:
+            return
+        self.total = logs[TOTAL] = self.offset + int(logs["num_tokens"])
+        last = state.log_history[-1] if state.log_history else None
+        if last is not None and last.get("num_tokens") == logs["num_tokens"]:
+            last[TOTAL] = self.total
 
 
 class ProgressBar(TrainerCallback):

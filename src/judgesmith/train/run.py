@@ -33,14 +33,17 @@ class TrainResult:
     train_loss: Optional[float]
     eval_loss: Optional[float]
     resumed_from: Optional[str]
-    tokens_seen: Optional[int] = None       # prompt + completion tokens this run trained on
-    train_seconds: Optional[float] = None   # wall time of this run's training loop
+    tokens_seen: Optional[int] = None       # prompt + completion tokens of the whole run, across resumes
+    train_seconds: Optional[float] = None   # wall time of this invocation's training loop
+    invocation_tokens: Optional[int] = None  # tokens trained on in this invocation (= tokens_seen unless resumed)
 
     @property
     def tokens_per_second(self) -> Optional[float]:
-        if not self.tokens_seen or not self.train_seconds:
+        """This invocation's speed: its tokens over its seconds (a resumed run's earlier part is not timed)."""
+        tokens = self.invocation_tokens if self.invocation_tokens is not None else self.tokens_seen
+        if not tokens or not self.train_seconds:
             return None
-        return self.tokens_seen / self.train_seconds
+        return tokens / self.train_seconds
 
 
 def latest_checkpoint(folder: Path) -> Optional[Path]:
@@ -118,7 +121,7 @@ def build_trainer(recipe: TrainRecipe, out: Path) -> tuple[Any, str]:
     from transformers import ProgressCallback, set_seed
 
     from judgesmith.models import resolve_model_dir, set_threads
-    from judgesmith.train.callbacks import JsonlLogger, ProgressBar
+    from judgesmith.train.callbacks import JsonlLogger, ProgressBar, TokenCounter
     from judgesmith.train.data import load_split
     from judgesmith.train.trainer import CompletionOnlySFTTrainer
 
@@ -145,6 +148,7 @@ def build_trainer(recipe: TrainRecipe, out: Path) -> tuple[Any, str]:
         peft_config=lora_config(recipe.lora), completion_logits_only=t.completion_logits_only,
     )
     trainer.remove_callback(ProgressCallback)
+    trainer.add_callback(TokenCounter())  # first: the callbacks after it read its `tokens_total`
     trainer.add_callback(ProgressBar())
     trainer.add_callback(JsonlLogger(out / "metrics.jsonl"))
     if t.snapshot_fractions:
@@ -168,16 +172,26 @@ def train(recipe: TrainRecipe, out: Optional[Path] = None, max_steps: Optional[i
     adapter_dir = out / "adapter"
     trainer.save_model(str(adapter_dir))
     trainer.accelerator.wait_for_everyone()
-    tokens = getattr(trainer, "_total_train_tokens", None)
+    invocation = getattr(trainer, "_total_train_tokens", None)
+    total = _run_tokens(trainer)
     summary = TrainResult(out, adapter_dir, None, trainer.state.global_step, _last_train_loss(trainer, result),
-                          eval_loss, str(resume) if resume else None, int(tokens) if tokens else None,
-                          float(result.metrics.get("train_runtime", 0.0)) or None)
+                          eval_loss, str(resume) if resume else None, total if total is not None else invocation,
+                          float(result.metrics.get("train_runtime", 0.0)) or None,
+                          int(invocation) if invocation is not None else None)
     log.info("trained on %s tokens in %.0f s (%s tokens/s)", summary.tokens_seen, summary.train_seconds or 0,
              f"{summary.tokens_per_second:.0f}" if summary.tokens_per_second else "n/a")
     if trainer.accelerator.is_main_process:
         summary = _finish(recipe, trainer, source, summary)
     trainer.accelerator.wait_for_everyone()
     return summary
+
+
+def _run_tokens(trainer: Any) -> Optional[int]:
+    """The whole run's training tokens as the `TokenCounter` callback counted them (None if it did not)."""
+    from judgesmith.train.callbacks import TokenCounter
+
+    counters = [c for c in trainer.callback_handler.callbacks if isinstance(c, TokenCounter)]
+    return counters[0].total if counters else None
 
 
 def _last_train_loss(trainer: Any, result: Any) -> Optional[float]:
@@ -204,7 +218,8 @@ def _finish(recipe: TrainRecipe, trainer: Any, source: str, summary: TrainResult
     facts = {"base model": f"`{recipe.base_model}` (`{source}`)",
              "optimizer steps": summary.global_step, "train examples": len(trainer.train_dataset),
              "final train loss": summary.train_loss, "final eval loss": summary.eval_loss,
-             "tokens seen (this run)": summary.tokens_seen, "training seconds (this run)": summary.train_seconds,
+             "tokens seen (whole run)": summary.tokens_seen, "tokens seen (this invocation)": summary.invocation_tokens,
+             "training seconds (this invocation)": summary.train_seconds,
              "tokens/s": round(summary.tokens_per_second, 1) if summary.tokens_per_second else None,
              "resumed from": summary.resumed_from or "no"}
     card = render_card(yaml.safe_dump(recipe.model_dump(mode="json"), sort_keys=False), recipe.base_model,

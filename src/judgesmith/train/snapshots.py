@@ -18,6 +18,8 @@ from typing import Any, Optional, Sequence
 
 from transformers import TrainerCallback
 
+from judgesmith.train.callbacks import TOTAL
+
 log = logging.getLogger(__name__)
 
 SNAPSHOTS = "snapshots"
@@ -36,20 +38,14 @@ def snapshot_step(fraction: float, max_steps: int) -> int:
 class SnapshotCallback(TrainerCallback):
     """Save the adapter at the first logged step at or after each fraction of the run.
 
-    Taken on the log event (not on step end) so the record carries the trainer's own
-    `num_tokens` count of that step. TRL restarts that count at zero when a run resumes, so
-    the tokens logged before the resume point are added back. A snapshot already on disk
-    (a resumed run) is kept.
+    Taken on the log event (not on step end) so the record carries the run's token count at
+    that step (`tokens_total`, written by `callbacks.TokenCounter`, which counts across resumes;
+    add that callback first). A snapshot already on disk (a resumed run) is kept.
     """
 
     def __init__(self, out_dir: Path, fractions: Sequence[float]) -> None:
         self.root = Path(out_dir) / SNAPSHOTS
         self.fractions = sorted(fractions)
-        self.offset = 0
-
-    def on_train_begin(self, args: Any, state: Any, control: Any, **kw: Any) -> None:
-        counts = [e["num_tokens"] for e in state.log_history if "num_tokens" in e and e.get("step", 0) <= state.global_step]
-        self.offset = int(counts[-1]) if counts and state.global_step > 0 else 0
 
     def on_log(self, args: Any, state: Any, control: Any, logs: Optional[dict] = None, **kw: Any) -> None:
         if not state.is_world_process_zero or not logs or "loss" not in logs:
@@ -67,7 +63,7 @@ class SnapshotCallback(TrainerCallback):
         if tokenizer is not None:
             tokenizer.save_pretrained(str(tmp))
         record = {"fraction": fraction, "step": state.global_step, "max_steps": state.max_steps,
-                  "tokens_seen": self.offset + int(logs["num_tokens"]) if "num_tokens" in logs else None}
+                  "tokens_seen": int(logs[TOTAL]) if TOTAL in logs else None}
         (tmp / "snapshot.json").write_text(json.dumps(record, indent=1), encoding="utf-8")
         tmp.rename(folder)
         log.info("learning-curve snapshot %s at step %d", folder, state.global_step)
