@@ -33,7 +33,7 @@ def test_three_steps_learn_and_only_lora_weights_change(tiny_gemma_dir, tmp_path
     one = sft_rows(1)[0]
     train = write_jsonl(tmp_path / "train.jsonl", [one] * 6)  # every batch is the same batch
     recipe = make_recipe(tiny_gemma_dir, {"train": str(train)}, tmp_path / "out", max_steps=3)
-    trainer, _ = build_trainer(recipe, tmp_path / "out")
+    trainer = build_trainer(recipe, tmp_path / "out").trainer
     before = {n: p.detach().clone() for n, p in trainer.model.named_parameters()}
     trainer.train()
 
@@ -127,6 +127,22 @@ def test_cli_data_dir_and_token_budget_override_the_recipe(tiny_model_dir, tmp_p
     assert "tokens seen" in capsys.readouterr().out
     record = json.loads((tmp_path / "run" / "judgesmith.json").read_text(encoding="utf-8"))
     assert record["train_files"] == [str(build / "absolute" / "train.jsonl")]
+    assert record["train_sources"] == {"test": 6}
+
+
+def test_the_record_names_only_the_files_whose_rows_were_trained_on(tiny_model_dir, tmp_path):
+    from judgesmith.train.run import TrainResult, training_record
+
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"sources": [
+        {"name": "mt_bench", "file": "/data/prometheus/mt_bench_eval.json"},
+        {"name": "alpaca_eval", "file": "/data/alpaca_eval/pairs.jsonl.gz"}]}), encoding="utf-8")
+    recipe = make_recipe(tiny_model_dir, {"train": "t.jsonl"}, tmp_path)
+    summary = TrainResult(tmp_path, tmp_path, None, 1, None, None, None)
+    feedback = training_record(recipe, tmp_path / "t.jsonl", manifest, summary, {"mt_bench": 5})
+    assert feedback["train_files"] == ["prometheus/mt_bench_eval.json"] and feedback["train_sources"] == {"mt_bench": 5}
+    unknown = training_record(recipe, tmp_path / "t.jsonl", manifest, summary)
+    assert unknown["train_files"] == ["prometheus/mt_bench_eval.json", "alpaca_eval/pairs.jsonl.gz"]
 
 
 class StopAt(TrainerCallback):
@@ -148,7 +164,7 @@ def test_tokens_seen_counts_the_whole_run_across_two_resumes(tiny_model_dir, tmp
                                  max_steps=4, batch_size=1) for name in ("whole", "cut")}
     whole = train(recipes["whole"])
     for stop in (1, 2):  # killed after step 1, resumed and killed again after step 2
-        trainer, _ = build_trainer(recipes["cut"], tmp_path / "cut")
+        trainer = build_trainer(recipes["cut"], tmp_path / "cut").trainer
         trainer.add_callback(StopAt(stop))
         resume = latest_checkpoint(tmp_path / "cut" / "checkpoints")
         trainer.train(resume_from_checkpoint=str(resume) if resume else None)

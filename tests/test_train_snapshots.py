@@ -34,7 +34,7 @@ def test_snapshots_are_taken_resumed_and_exported(tiny_model_dir, tmp_path):
     out = tmp_path / "run"
     recipe = make_recipe(tiny_model_dir, {"build_dir": str(build), "kind": "absolute"}, out, max_steps=4,
                          batch_size=1, snapshot_fractions=[0.25, 0.5, 0.75])
-    trainer, _ = build_trainer(recipe, out)
+    trainer = build_trainer(recipe, out).trainer
     trainer.add_callback(StopAt(2))
     trainer.train()  # interrupted after step 2 of 4: two snapshots exist
     assert [s.fraction for s in list_snapshots(out)] == [0.25, 0.5]

@@ -42,7 +42,8 @@ def row_error(row: Any) -> Optional[str]:
 
 
 def read_sft_jsonl(path: str | Path) -> list[dict[str, Any]]:
-    """Rows of an SFT JSONL file as `{"prompt", "completion"[, "id"]}` dicts; bad lines are logged and skipped."""
+    """Rows of an SFT JSONL file as `{"prompt", "completion"[, "id", "source"]}` dicts; bad lines are logged
+    and skipped."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"training data {path} not found; run `judgesmith data build` or fix the recipe")
@@ -62,8 +63,9 @@ def read_sft_jsonl(path: str | Path) -> list[dict[str, Any]]:
                 log.warning("%s line %d: %s; skipped", path.name, lineno, problem)
                 continue
             kept = {"prompt": row["prompt"], "completion": row["completion"]}
-            if isinstance(row.get("id"), str):
-                kept["id"] = row["id"]
+            for key in ("id", "source"):
+                if isinstance(row.get(key), str):
+                    kept[key] = row[key]
             rows.append(kept)
     if bad:
         log.warning("%s: skipped %d bad line(s), kept %d", path, bad, len(rows))
@@ -208,7 +210,19 @@ def load_split(path: Path, tokenizer: Any, max_length: int, limit: Optional[int]
         log.warning("%s: no example fits in max_length=%d tokens; training without it", path, max_length)
         return None
     log.info("%s: %d examples", path, len(rows))
-    return Dataset.from_list([{"prompt": r["prompt"], "completion": r["completion"]} for r in rows])
+    return Dataset.from_list([{"prompt": r["prompt"], "completion": r["completion"], "source": str(r.get("source", ""))}
+                              for r in rows])
+
+
+def take_sources(dataset: Any) -> tuple[Any, dict[str, int]]:
+    """The dataset without its `source` column (the trainer takes prompt/completion only), and how many
+    examples each source gave: the training record names the files that really trained the model."""
+    if dataset is None or "source" not in dataset.column_names:
+        return dataset, {}
+    counts: dict[str, int] = {}
+    for name in dataset["source"]:
+        counts[name] = counts.get(name, 0) + 1
+    return dataset.remove_columns("source"), dict(sorted(counts.items()))
 
 
 def find_manifest(train_file: Path) -> Optional[Path]:

@@ -15,7 +15,7 @@ import logging
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 from judgesmith.train.recipe import LoraSpec, TrainRecipe
 
@@ -116,13 +116,21 @@ def _load_tokenizer(source: str) -> Any:
     return tokenizer
 
 
-def build_trainer(recipe: TrainRecipe, out: Path) -> tuple[Any, str]:
-    """The configured trainer (model, LoRA, data, callbacks) ready for `.train()`, and the base model folder."""
+class Built(NamedTuple):
+    """What `build_trainer` makes: the trainer, the base model folder, examples per data source."""
+
+    trainer: Any
+    source: str
+    train_sources: dict[str, int]
+
+
+def build_trainer(recipe: TrainRecipe, out: Path) -> Built:
+    """The configured trainer (model, LoRA, data, callbacks) ready for `.train()`, and what it trains on."""
     from transformers import ProgressCallback, set_seed
 
     from judgesmith.models import resolve_model_dir, set_threads
     from judgesmith.train.callbacks import JsonlLogger, ProgressBar, TokenCounter
-    from judgesmith.train.data import load_split
+    from judgesmith.train.data import load_split, take_sources
     from judgesmith.train.trainer import CompletionOnlySFTTrainer
 
     t = recipe.training
@@ -137,11 +145,12 @@ def build_trainer(recipe: TrainRecipe, out: Path) -> tuple[Any, str]:
     train_ds = load_split(recipe.data.train_file(), tokenizer, t.max_length, recipe.data.max_train_examples, t.seed,
                           max_tokens=recipe.data.max_train_tokens, balance_labels=recipe.data.balance_labels,
                           balance_length=recipe.data.balance_length)
+    train_ds, sources = take_sources(train_ds)
     eval_file = recipe.data.eval_file()
     eval_ds = None
     if eval_file is not None:
-        eval_ds = load_split(eval_file, tokenizer, t.max_length, recipe.data.max_eval_examples, t.seed,
-                             required=False)
+        eval_ds, _ = take_sources(load_split(eval_file, tokenizer, t.max_length, recipe.data.max_eval_examples,
+                                             t.seed, required=False))
     trainer = CompletionOnlySFTTrainer(
         model=_load_model(source, dtype), args=sft_config(recipe, out, dtype, eval_ds is not None),
         train_dataset=train_ds, eval_dataset=eval_ds, processing_class=tokenizer,
@@ -155,7 +164,7 @@ def build_trainer(recipe: TrainRecipe, out: Path) -> tuple[Any, str]:
         from judgesmith.train.snapshots import SnapshotCallback
 
         trainer.add_callback(SnapshotCallback(out, t.snapshot_fractions))
-    return trainer, source
+    return Built(trainer, source, sources)
 
 
 def train(recipe: TrainRecipe, out: Optional[Path] = None, max_steps: Optional[int] = None) -> TrainResult:
@@ -163,7 +172,7 @@ def train(recipe: TrainRecipe, out: Optional[Path] = None, max_steps: Optional[i
     if max_steps is not None:  # the override becomes part of the recipe recorded in the model card
         recipe = recipe.model_copy(update={"training": recipe.training.model_copy(update={"max_steps": max_steps})})
     out = Path(out or recipe.output_dir)
-    trainer, source = build_trainer(recipe, out)
+    trainer, source, sources = build_trainer(recipe, out)
     resume = latest_checkpoint(out / "checkpoints")
     if resume is not None:
         log.info("resuming from %s", resume)
@@ -181,7 +190,7 @@ def train(recipe: TrainRecipe, out: Optional[Path] = None, max_steps: Optional[i
     log.info("trained on %s tokens in %.0f s (%s tokens/s)", summary.tokens_seen, summary.train_seconds or 0,
              f"{summary.tokens_per_second:.0f}" if summary.tokens_per_second else "n/a")
     if trainer.accelerator.is_main_process:
-        summary = _finish(recipe, trainer, source, summary)
+        summary = _finish(recipe, trainer, source, summary, sources)
     trainer.accelerator.wait_for_everyone()
     return summary
 
@@ -202,7 +211,8 @@ def _last_train_loss(trainer: Any, result: Any) -> Optional[float]:
     return float(result.training_loss)
 
 
-def _finish(recipe: TrainRecipe, trainer: Any, source: str, summary: TrainResult) -> TrainResult:
+def _finish(recipe: TrainRecipe, trainer: Any, source: str, summary: TrainResult,
+            sources: Optional[dict[str, int]] = None) -> TrainResult:
     import yaml
 
     from judgesmith.train.card import render_card
@@ -224,7 +234,7 @@ def _finish(recipe: TrainRecipe, trainer: Any, source: str, summary: TrainResult
              "resumed from": summary.resumed_from or "no"}
     card = render_card(yaml.safe_dump(recipe.model_dump(mode="json"), sort_keys=False), recipe.base_model,
                        {"train": train_file, "eval": recipe.data.eval_file()}, find_manifest(train_file), facts)
-    record = json.dumps(training_record(recipe, train_file, find_manifest(train_file), summary), indent=1)
+    record = json.dumps(training_record(recipe, train_file, find_manifest(train_file), summary, sources), indent=1)
     for folder in (summary.output_dir, merged):
         if folder is not None:
             (folder / "README.md").write_text(card, encoding="utf-8")
@@ -238,17 +248,25 @@ def _short(path: str) -> str:
     return f"{p.name}/" if p.is_dir() else f"{p.parent.name}/{p.name}"
 
 
-def training_record(recipe: TrainRecipe, train_file: Path, manifest: Optional[Path], summary: TrainResult) -> dict:
-    """Machine-readable provenance (`judgesmith.json`): the bench report says which files trained a model."""
+def training_record(recipe: TrainRecipe, train_file: Path, manifest: Optional[Path], summary: TrainResult,
+                    sources: Optional[dict[str, int]] = None) -> dict:
+    """Machine-readable provenance (`judgesmith.json`): the bench report says which files trained a model.
+
+    With `sources` (examples per source name, from the rows trained on) only the manifest's files of
+    those sources are named: a feedback judge built from a mixed data build did not train on its
+    pairwise files. Without it (or a manifest), every file of the build, or the SFT file itself.
+    """
     files = [str(train_file)]
     if manifest is not None:
         try:
-            sources = json.loads(manifest.read_text(encoding="utf-8")).get("sources", [])
-            named = [s.get("file") if isinstance(s, dict) else s for s in sources]
-            files = [_short(f) for f in named if isinstance(f, str) and f] or files
-        except (OSError, ValueError, KeyError, TypeError):
+            entries = json.loads(manifest.read_text(encoding="utf-8")).get("sources", [])
+            named = [(s.get("name"), s.get("file")) if isinstance(s, dict) else (None, s) for s in entries]
+            used = [f for name, f in named if isinstance(f, str) and f and (not sources or name in sources)]
+            files = [_short(f) for f in used] or files
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             log.warning("could not read the data manifest %s; recording the SFT file instead", manifest)
     return {"base_model": recipe.base_model, "kind": recipe.data.kind, "train_files": files,
+            "train_sources": dict(sources or {}),
             "steps": summary.global_step, "train_loss": summary.train_loss, "eval_loss": summary.eval_loss,
             "tokens_seen": summary.tokens_seen, "train_seconds": summary.train_seconds,
             "tokens_per_second": summary.tokens_per_second}
