@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from judgesmith.bench.curve import write_curve
-from judgesmith.bench.train_log import eval_history, read_log, tokens_by_step
+from judgesmith.bench.train_log import eval_history, invocation_seconds, read_log, tokens_by_step
 
 
 def _log(path, lines, cut_tail=False):
@@ -41,3 +41,11 @@ def test_eval_history_and_the_curve_file(tmp_path):
     (tmp_path / "results.json").write_text(json.dumps({"models": [], "paired": {}}))
     text = write_curve(tmp_path, {"feedback": tmp_path, "preference": tmp_path / "absent"}).read_text()
     assert "### feedback" in text and "| 6 | 720 | 0.4000 |" in text and "### preference" not in text
+
+
+def test_invocation_seconds_span_each_invocation_and_skip_untimed_lines():
+    lines = [{"event": "train_begin", "step": 0, "time": 100.0}, {"step": 1, "time": 130.0},
+             {"step": 2, "time": 160.5}, {"step": 2, "eval_loss": 0.3},  # untimed: ignored
+             {"event": "train_begin", "step": 2, "time": 1000.0}, {"step": 3, "time": 1040.0},
+             {"event": "train_begin", "step": 3}]  # an older log without times gives no invocation
+    assert invocation_seconds(lines) == [60.5, 40.0]

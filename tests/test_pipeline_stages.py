@@ -55,6 +55,27 @@ def test_killed_stage_resumes_with_its_partial_outputs(tmp_path):
     times = {row["stage"]: row for row in stage_times(tmp_path, ["data", "train", "merge", "bench", "absent"])}
     assert sorted(times) == ["bench", "data", "merge", "train"]
     assert times["train"]["resumed"] and not times["data"]["resumed"] and not times["merge"]["resumed"]
+    assert "all_invocations_seconds" not in times["train"], "no training log: only the recorded time"
+    log = [{"event": "train_begin", "step": 0, "time": 0.0}, {"step": 5, "time": 3000.0},
+           {"event": "train_begin", "step": 4, "time": 9000.0}, {"step": 6, "time": 9600.0}]
+    (tmp_path / "train" / "metrics.jsonl").write_text("\n".join(json.dumps(line) for line in log))
+    (tmp_path / "merge" / "metrics.jsonl").write_text("\n".join(json.dumps(line) for line in log))
+    times = {row["stage"]: row for row in stage_times(tmp_path, ["train", "merge"])}
+    assert times["train"]["all_invocations_seconds"] == 3600.0 and times["train"]["invocations"] == 2
+    assert "all_invocations_seconds" not in times["merge"], "a stage that was not resumed keeps its own time"
+
+
+def test_report_counts_every_invocation_of_a_resumed_training_stage():
+    from judgesmith.bench.report_sections import build_section
+
+    stages = [{"stage": "data", "seconds": 6.0, "resumed": False},
+              {"stage": "train", "seconds": 900.0, "resumed": True, "all_invocations_seconds": 5400.0, "invocations": 2},
+              {"stage": "bench", "seconds": 60.0, "resumed": True}]
+    section = build_section({"build": {"recipe": "r", "stages": stages}})
+    text = "\n".join("|".join(row) for row in section.blocks[-1].rows)
+    assert "train (resumed; 2 invocations)|900.0|5400.0|90.0" in text
+    assert "bench (resumed)|60.0||1.0" in text
+    assert text.endswith("all stages before this report|||91.1"), "the total counts the whole training run"
 
 
 def test_stage_reading_a_later_stage_is_rejected(tmp_path):

@@ -145,14 +145,21 @@ def build_section(results: dict[str, Any]) -> Section | None:
     stages = build.get("stages") or []
     if not stages:
         return None
-    rows = [[s["stage"] + (" (resumed)" if s.get("resumed") else ""), f"{s['seconds']:.1f}",
-             f"{s['seconds'] / 60:.1f}"] for s in stages]
-    total = sum(s["seconds"] for s in stages)
-    rows.append(["all stages before this report", f"{total:.1f}", f"{total / 60:.1f}"])
+    rows, total = [], 0.0
+    for s in stages:
+        whole = s.get("all_invocations_seconds")
+        label = s["stage"] + (f" (resumed; {s.get('invocations')} invocations)" if whole else
+                              " (resumed)" if s.get("resumed") else "")
+        spent = float(whole) if whole else s["seconds"]
+        total += spent
+        rows.append([label, f"{s['seconds']:.1f}", "" if whole is None else f"{whole:.1f}", f"{spent / 60:.1f}"])
+    rows.append(["all stages before this report", "", "", f"{total / 60:.1f}"])
     return Section("build", f"Build `{build.get('recipe', '')}`: time per stage", (
-        Paragraph("Seconds each stage took when it ran; a stage reused from an earlier run keeps that run's time, "
-                  "and a resumed stage (interrupted, then rerun) counts only its last invocation."),
-        table(["stage", "seconds", "minutes"], rows)))
+        Paragraph("Seconds each stage took when it ran; a stage reused from an earlier run keeps that run's time. "
+                  "A resumed stage (interrupted, then rerun) records its last invocation; for a resumed training "
+                  "stage the training log adds up every invocation, and the minutes count all of them (the gaps "
+                  "between invocations are not counted)."),
+        table(["stage", "seconds (last invocation)", "seconds (all invocations)", "minutes"], rows)))
 
 
 def targets_section(results: dict[str, Any]) -> Section | None:

@@ -50,6 +50,24 @@ def tokens_by_step(lines: list[dict[str, Any]]) -> dict[int, int]:
     return counts
 
 
+def invocation_seconds(lines: list[dict[str, Any]]) -> list[float]:
+    """Wall seconds of each invocation of the run: from its `train_begin` to its last timed line.
+
+    A resumed stage's own record keeps only its last invocation's time; the sum of these is what the
+    whole run cost. Lines without a `time` (older logs) give no invocation.
+    """
+    spans: list[list[float]] = []
+    for line in lines:
+        when = line.get("time")
+        if not isinstance(when, (int, float)):
+            continue
+        if line.get("event") == "train_begin":
+            spans.append([float(when), float(when)])
+        elif spans:
+            spans[-1][1] = max(spans[-1][1], float(when))
+    return [end - start for start, end in spans]
+
+
 def eval_history(path: Path) -> list[EvalPoint]:
     """Held-out eval loss per step (the last measurement of a step wins), with the run's tokens there."""
     lines = read_log(path)

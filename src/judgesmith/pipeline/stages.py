@@ -113,15 +113,24 @@ def _clear(sdir: Path, echo: Callable[[str], None]) -> None:
 
 def stage_times(out: Path, names: Sequence[str]) -> list[dict[str, Any]]:
     """Each finished stage's seconds as its `.stage.json` recorded them (for the report). A cached stage
-    keeps the time of the run that made it; a resumed one (`resumed`) counts only its last invocation."""
+    keeps the time of the run that made it; a resumed one (`resumed`) counts only its last invocation, and
+    a resumed training stage adds `all_invocations_seconds` from its `metrics.jsonl` (what the whole run cost)."""
+    from judgesmith.bench.train_log import invocation_seconds, read_log
+
     rows = []
     for name in names:
         try:
             done = json.loads((Path(out) / name / DONE).read_text())
         except (OSError, ValueError):
             continue
-        rows.append({"stage": name, "seconds": float(done.get("seconds", 0.0)),
-                     "resumed": bool(done.get("resumed", False))})
+        row = {"stage": name, "seconds": float(done.get("seconds", 0.0)), "resumed": bool(done.get("resumed", False))}
+        log = Path(out) / name / "metrics.jsonl"
+        if row["resumed"] and log.is_file():
+            spans = invocation_seconds(read_log(log))
+            if len(spans) > 1:
+                row["all_invocations_seconds"] = sum(spans)
+                row["invocations"] = len(spans)
+        rows.append(row)
     return rows
 
 
