@@ -87,7 +87,7 @@ class BuildRecipe(Strict):
     # re-renders the report without rerunning the bench.
     targets: list[TargetSpec] = Field(default_factory=list)
     quick: QuickSpec = QuickSpec()
-    seed: int = 0
+    seed: int = 0  # every training stage trains with this seed (it overrides each specialist recipe's)
     threads: Optional[int] = Field(None, ge=1)
 
 
