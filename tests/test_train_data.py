@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from helpers import sft_rows, write_jsonl
 
-from judgesmith.train.data import find_manifest, fit_length, read_sft_jsonl
+from judgesmith.train.data import find_manifest, fit_length, read_sft_jsonl, take_sources
 from judgesmith.train.recipe import load_recipe
 
 RECIPES = Path(__file__).resolve().parents[1] / "recipes"
@@ -191,3 +191,14 @@ def test_balance_length_makes_length_uninformative_about_the_label(tiny_model_di
     assert longer_share(plain) > 0.5
     with pytest.raises(ValueError, match="choose one"):
         fit_length(rows, tok, 10_000, 10, seed=0, name="t", balance_labels=True, balance_length=True)
+
+
+def test_take_sources_counts_named_sources_and_drops_the_column():
+    from datasets import Dataset
+
+    rows = [{"prompt": "p", "completion": "c", "source": name} for name in ("mt_bench", "", "arena_bench", "mt_bench")]
+    dataset, counts = take_sources(Dataset.from_list(rows))
+    assert counts == {"arena_bench": 1, "mt_bench": 2}, "a row without a source is not an empty-named source"
+    assert dataset.column_names == ["prompt", "completion"] and len(dataset) == 4
+    unnamed, none = take_sources(Dataset.from_list([{"prompt": "p", "completion": "c", "source": ""}]))
+    assert none == {} and len(unnamed) == 1

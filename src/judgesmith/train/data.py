@@ -216,12 +216,14 @@ def load_split(path: Path, tokenizer: Any, max_length: int, limit: Optional[int]
 
 def take_sources(dataset: Any) -> tuple[Any, dict[str, int]]:
     """The dataset without its `source` column (the trainer takes prompt/completion only), and how many
-    examples each source gave: the training record names the files that really trained the model."""
+    examples each source gave: the training record names the files that really trained the model.
+    Rows without a source (an SFT file written by hand) are not counted under an empty name."""
     if dataset is None or "source" not in dataset.column_names:
         return dataset, {}
     counts: dict[str, int] = {}
     for name in dataset["source"]:
-        counts[name] = counts.get(name, 0) + 1
+        if name:
+            counts[name] = counts.get(name, 0) + 1
     return dataset.remove_columns("source"), dict(sorted(counts.items()))
 
 
