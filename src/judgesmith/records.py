@@ -97,10 +97,13 @@ class AbsoluteItem:
     rubric: Rubric
     reference_answer: str | None = None
     context: str | None = None
+    language: str | None = None  # ISO 639-1 code of the judged text ("de"), when known
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["rubric"] = self.rubric.to_dict()
+        if d["language"] is None:
+            del d["language"]
         return d
 
 
@@ -115,6 +118,7 @@ class PairwiseItem:
     rubric: Rubric
     reference_answer: str | None = None
     context: str | None = None
+    language: str | None = None  # ISO 639-1 code of the judged text ("de"), when known
 
     def swapped(self) -> "PairwiseItem":
         """The same pair with positions exchanged (for position-bias control)."""
@@ -126,11 +130,14 @@ class PairwiseItem:
             rubric=self.rubric,
             reference_answer=self.reference_answer,
             context=self.context,
+            language=self.language,
         )
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["rubric"] = self.rubric.to_dict()
+        if d["language"] is None:
+            del d["language"]
         return d
 
 

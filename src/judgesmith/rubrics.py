@@ -70,9 +70,34 @@ PRESETS: dict[str, Rubric] = {
         score5_description="The response is fully correct against the reference answer, relevant, helpful, and "
                            "shows depth, appropriate creativity and the right level of detail.",
     ),
+    # Grounded grading (docs/grounded.md): is the response supported by the context it was given?
+    # Binary sets map supported -> 5 and not supported -> 1; WiCE's partially supported -> 3.
+    "faithfulness": Rubric(
+        criteria="Is every claim in the response supported by the context?",
+        score1_description="The response contradicts the context, or its main claim has no support in it.",
+        score2_description="The response's main claim is not supported by the context; at most minor details are.",
+        score3_description="Some claims in the response are supported by the context; others are not, or cannot "
+                           "be verified from it.",
+        score4_description="The response is supported by the context apart from a minor detail that the context "
+                           "does not state.",
+        score5_description="Every claim in the response is supported by the context.",
+    ),
 }
 
 DEFAULT_PRESET = "helpfulness"
+
+
+GROUNDED_PRESETS = ("faithfulness",)
+
+
+def is_grounded(rubric: Rubric) -> bool:
+    """True for a grounded preset (`faithfulness`): a rubric that judges a response against its context.
+
+    Such a rubric on an item without a context would be an ungrounded judgment dressed as a grounded
+    one, so the item check refuses it. Custom rubrics are not guessed at from their wording (many
+    helpfulness rubrics speak of "the context of the conversation").
+    """
+    return any(rubric == PRESETS[name] for name in GROUNDED_PRESETS)
 
 
 def preset(name: str) -> Rubric:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from judgesmith.bench.paired import METRIC_NAMES
+from judgesmith.bench.paired import METRIC_NAMES, PLAIN
 from judgesmith.bench.report_model import Block, Heading, Paragraph, Section, table
 from judgesmith.metrics import MetricResult
 
@@ -116,7 +116,7 @@ def paired_section(results: dict[str, Any]) -> Section | None:
     header = ["model", "benchmark", "metric", "model value", "baseline value", "difference [95% CI] (n)", "mode"]
     rows = []
     for r in paired["rows"]:
-        percent = r["metric"] != "pearson"
+        percent = r["metric"] not in PLAIN
         num = pct if percent else (lambda x: "n/a" if x is None else f"{x:.3f}")
         rows.append([r["model"], r["benchmark"], METRIC_NAMES.get(r["metric"], r["metric"]), num(r["value"]),
                      num(r["baseline_value"]), fmt_mr(r["difference"], percent=percent, signed=True),

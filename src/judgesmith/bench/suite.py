@@ -6,8 +6,9 @@ and from an installed package; `--suite FILE.yaml` reads that file.
 
 A suite lists benchmarks with an optional per-benchmark `limit` (a seeded random
 sample, so a CPU run finishes in reasonable time), `path` (for files outside
-the bundled data) and `gold_ties: false` (pairwise: drop gold ties before sampling,
-so `limit` counts decisive pairs), plus an optional `consistency` section whose `limit` counts
+the bundled data), `gold_ties: false` (pairwise: drop gold ties before sampling,
+so `limit` counts decisive pairs), `balanced: true` (binary sets: half supported, half not)
+and loader `options` (e.g. `max_context_words`, a context budget), plus an optional `consistency` section whose `limit` counts
 questions, not items.
 """
 
@@ -30,6 +31,7 @@ class SuiteEntry(Strict):
     limit: int | None = Field(default=None, ge=1)
     path: str | None = None
     gold_ties: bool = True
+    balanced: bool = False
     options: dict[str, Any] = Field(default_factory=dict)
 
     @property
