@@ -144,6 +144,16 @@ def test_the_length_guard_uses_the_engine_context(make, folders):
     assert not v.parse_ok and "the model's context of 50 tokens" in v.error and not backend.llm.calls
 
 
+def test_the_bench_shuts_the_engine_down_before_the_next_model(make, folders):
+    from judgesmith.bench.models import release
+
+    backend = make(folders["qwen3"])
+    stopped = []
+    backend.llm.llm_engine = NS(engine_core=NS(shutdown=lambda: stopped.append(True)))
+    release(backend)
+    assert stopped == [True] and backend.llm is None
+
+
 def test_missing_vllm_is_a_clear_error(monkeypatch):
     monkeypatch.setitem(sys.modules, "vllm", None)
     from judgesmith.judge.backends import make_backend

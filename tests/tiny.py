@@ -24,8 +24,8 @@ CORPUS = [
     "What is the capital of France? Paris is the capital. Explain photosynthesis in plants and sunlight.",
 ]
 
-# family -> (model_type, extra config keys); "gemma3-mm" is the multimodal checkpoint built below.
 FAMILIES = ("gemma3-mm", "gemma3", "llama", "qwen2", "qwen3", "mistral")
+# family -> (model_type, extra config keys); "gemma3-mm" is the multimodal checkpoint built below.
 _TEXT = {
     "llama": ("llama", {}),
     "gemma3": ("gemma3_text", {"head_dim": 8, "sliding_window": 64}),
@@ -63,16 +63,18 @@ def text_config(tokenizer, **extra) -> dict:
                 eos_token_id=tokenizer.eos_token_id, tie_word_embeddings=True, **extra)
 
 
-def build_tiny_model(out_dir: Path, arch: str = "llama", seed: int = 0) -> Path:
-    """Save a random-weight model of family `arch` (see FAMILIES) + tokenizer (with chat template) to `out_dir`."""
+def build_tiny_model(out_dir: Path, arch: str = "llama", seed: int = 0, head_dim: int = 8) -> Path:
+    """Save a random-weight model of family `arch` (see FAMILIES) + tokenizer (with chat template) to `out_dir`.
+    `head_dim` 64 gives shapes GPU attention kernels take (benchmarks/vllm_check.py)."""
     import torch
     from transformers import AutoConfig, AutoModelForCausalLM
 
     if arch == "gemma3-mm":
-        return build_tiny_gemma3_multimodal(out_dir, seed)
+        return build_tiny_gemma3_multimodal(out_dir, seed, head_dim)
     if arch not in _TEXT:
         raise ValueError(f"unknown family {arch!r}; choose one of {FAMILIES}")
     model_type, extra = _TEXT[arch]
+    extra = {**extra, "head_dim": head_dim} if "head_dim" in extra else extra
     tokenizer = build_tokenizer()
     torch.manual_seed(seed)
     model = AutoModelForCausalLM.from_config(AutoConfig.for_model(model_type, **text_config(tokenizer, **extra)))
@@ -81,7 +83,7 @@ def build_tiny_model(out_dir: Path, arch: str = "llama", seed: int = 0) -> Path:
     return Path(out_dir)
 
 
-def build_tiny_gemma3_multimodal(out_dir: Path, seed: int = 0) -> Path:
+def build_tiny_gemma3_multimodal(out_dir: Path, seed: int = 0, head_dim: int = 8) -> Path:
     """`Gemma3ForConditionalGeneration` as google/gemma-3-4b-it is laid out, at toy size: a 2-layer SigLIP
     tower (28 px images, 4 patches, no pooling head), the projector to 4 image tokens, the text model;
     `preprocessor_config.json` + `processor_config.json` as on the hub."""
@@ -92,10 +94,11 @@ def build_tiny_gemma3_multimodal(out_dir: Path, seed: int = 0) -> Path:
     out_dir = Path(out_dir)
     tokenizer = build_tokenizer(multimodal=True)
     ids = {key: tokenizer.convert_tokens_to_ids(tok) for key, tok in IMAGE_TOKENS.items()}
-    vision = dict(model_type="siglip_vision_model", hidden_size=16, intermediate_size=32, num_hidden_layers=2,
-                  num_attention_heads=2, image_size=28, patch_size=14, vision_use_head=False)
-    config = Gemma3Config(text_config=text_config(tokenizer, head_dim=8, sliding_window=64), vision_config=vision,
-                          mm_tokens_per_image=4, boi_token_index=ids["boi_token"], eoi_token_index=ids["eoi_token"],
+    vision = dict(model_type="siglip_vision_model", hidden_size=2 * head_dim, intermediate_size=32,
+                  num_hidden_layers=2, num_attention_heads=2, image_size=28, patch_size=14, vision_use_head=False)
+    text = text_config(tokenizer, head_dim=head_dim, sliding_window=64)
+    config = Gemma3Config(text_config=text, vision_config=vision, mm_tokens_per_image=4,
+                          boi_token_index=ids["boi_token"], eoi_token_index=ids["eoi_token"],
                           image_token_index=ids["image_token"])
     torch.manual_seed(seed)
     Gemma3ForConditionalGeneration(config).save_pretrained(out_dir)

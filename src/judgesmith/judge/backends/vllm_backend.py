@@ -60,11 +60,27 @@ class VLLMBackend:
 
         source = resolve_model_dir(model)
         args = engine_args(source, max_prompt_tokens or MAX_PROMPT_TOKENS, max_new_tokens or MAX_NEW_TOKENS)
-        self.llm = LLM(model=source, **{**args, **engine_kwargs})
+        self.llm_args = {"model": source, **args, **engine_kwargs}
+        self.llm = LLM(**self.llm_args)
         self.max_model_len = int(engine_kwargs.get("max_model_len", args["max_model_len"]))
         self.tokenizer = self.llm.get_tokenizer()
         self.top_logprobs = top_logprobs
         self._plans: dict[tuple[str, tuple[str, ...]], tuple[list[int], list[int]]] = {}
+
+    def close(self) -> None:
+        """Shut the engine down and free the GPU for the next model (the bench loads one model after another)."""
+        import gc
+
+        llm, self.llm = self.llm, None
+        core = getattr(getattr(llm, "llm_engine", None), "engine_core", None)
+        if callable(getattr(core, "shutdown", None)):
+            core.shutdown()
+        del llm
+        gc.collect()
+        import torch
+
+        if torch.cuda.is_available():
+            torch.cuda.empty_cache()
 
     @property
     def context_length(self) -> int:
