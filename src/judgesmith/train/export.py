@@ -4,8 +4,8 @@ The merge reloads the base model and the adapter from disk instead of merging th
 trainer's in-memory model: that works the same after DDP, FSDP or DeepSpeed
 (whose in-memory models are wrapped or sharded) and leaves no training-time
 patches (TRL's fused LM head) on the saved model. The folder gets the base's
-processor files and keeps the base checkpoint's tensor names (`judgesmith.checkpoint`),
-so mergekit and vLLM read it as they read the base.
+processor files, and a warning says when its tensor names are not the base
+checkpoint's (`judgesmith.checkpoint`): mergekit and vLLM read them by those names.
 """
 
 from __future__ import annotations
