@@ -1,15 +1,19 @@
 """The LoRA targeting rule on a multimodal and a text-only model: suffixes minus the non-language modules,
-an explicit list or regex still possible; and a checkpoint of another base is not resumed."""
+an explicit list or regex still possible; another base model trains into its own folder, and a checkpoint
+of another base is not resumed."""
 
 from __future__ import annotations
 
 import json
 import warnings
+from pathlib import Path
 
 import pytest
 from tiny import build_tiny_model
 
 from judgesmith.train.recipe import LoraSpec
+
+RECIPES = Path(__file__).resolve().parents[1] / "recipes"
 
 
 @pytest.fixture(scope="module")
@@ -63,3 +67,16 @@ def test_a_checkpoint_of_another_base_is_not_resumed(tmp_path):
     check_same_base(ckpt, "/elsewhere/models/gemma-3-270m/")  # the same model in a moved cache resumes
     with pytest.raises(ValueError, match="trained from /cache/models/gemma-3-270m, not Qwen/Qwen3-4B"):
         check_same_base(ckpt, "Qwen/Qwen3-4B")
+
+
+def test_another_base_trains_into_its_own_folder(capsys):
+    from judgesmith.cli import main
+    from judgesmith.cli.train_cmd import model_slug, with_base_model
+    from judgesmith.train.recipe import load_recipe
+
+    assert [model_slug(n) for n in ("Qwen/Qwen3-4B", "runs/tiny/", "judge.gguf")] == ["Qwen3-4B", "tiny", "judge"]
+    recipe = with_base_model(load_recipe(RECIPES / "gemma3-4b-feedback.yaml"), "Qwen/Qwen3-4B")
+    assert recipe.base_model == "Qwen/Qwen3-4B" and str(recipe.output_dir) == "runs/gemma3-4b-feedback-Qwen3-4B"
+    assert main(["build", str(RECIPES / "gemma3-4b-gpu.yaml"), "--dry-run", "--base-model", "Qwen/Qwen3-4B"]) == 0
+    out = capsys.readouterr().out
+    assert "base model Qwen/Qwen3-4B" in out and "runs/gemma3-4b-gpu-Qwen3-4B" in out

@@ -118,7 +118,7 @@ def test_score_reads_exact_label_logprobs_from_the_top_then_from_prompt_logprobs
 
     assert first == [encode_prompt(backend.tokenizer, build_prompt(ITEM), "Feedback: [RESULT]") + joiner]
     assert top == {"max_tokens": 1, "temperature": 0.0, "logprobs": 20}
-    assert exact == {"max_tokens": 1, "temperature": 0.0, "prompt_logprobs": 0}
+    assert exact == {"max_tokens": 1, "temperature": 0.0, "prompt_logprobs": 1}
     missing = sorted(FakeLLM.label_ids[p[-1]] for p in second)
     assert missing == ["1", "2", "5"] and all(p[:-1] == first[0] for p in second), \
         "only the labels outside the top logprobs are asked again, each appended to the same prompt"

@@ -128,7 +128,7 @@ class VLLMBackend:
         found = [{lab: step[i].logprob for lab, i in zip(labels, ids) if i in step} for step in steps]
         missing = [(k, lab, i) for k, got in enumerate(found) for lab, i in zip(labels, ids) if lab not in got]
         if missing:
-            exact = SamplingParams(max_tokens=1, temperature=0.0, prompt_logprobs=0)
+            exact = SamplingParams(max_tokens=1, temperature=0.0, prompt_logprobs=1)  # the prompt token is always in
             extended = [{"prompt_token_ids": encoded[k] + [i]} for k, _, i in missing]
             for (k, lab, i), res in zip(missing, self.llm.generate(extended, exact, use_tqdm=False)):
                 found[k][lab] = res.prompt_logprobs[-1][i].logprob
