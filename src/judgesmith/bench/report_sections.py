@@ -154,9 +154,11 @@ def build_section(results: dict[str, Any]) -> Section | None:
         total += spent
         rows.append([label, f"{s['seconds']:.1f}", "" if whole is None else f"{whole:.1f}", f"{spent / 60:.1f}"])
     rows.append(["all stages before this report", "", "", f"{total / 60:.1f}"])
+    base = (f"Base model `{build['base_model']}` in every stage (both specialists trained from it, the merge's "
+            "base, the bench's `base`). ") if build.get("base_model") else ""
     return Section("build", f"Build `{build.get('recipe', '')}`: time per stage", (
-        Paragraph("Seconds each stage took when it ran; a stage reused from an earlier run keeps that run's time. "
-                  "A resumed stage (interrupted, then rerun) records its last invocation; for a resumed training "
+        Paragraph(base + "Seconds each stage took when it ran; a stage reused from an earlier run keeps that run's "
+                  "time. A resumed stage (interrupted, then rerun) records its last invocation; for a resumed training "
                   "stage the training log adds up every invocation, and the minutes count all of them (the gaps "
                   "between invocations are not counted)."),
         table(["stage", "seconds (last invocation)", "seconds (all invocations)", "minutes"], rows)))

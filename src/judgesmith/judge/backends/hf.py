@@ -19,7 +19,7 @@ from judgesmith.judge.backends.common import (
     generated_label_probs, label_distribution, label_token_families, left_pad, tokenizer_stop_ids,
 )
 from judgesmith.judge.backends.prefix_cache import PrefixStore, score_batch, supports_prefix_reuse
-from judgesmith.judge.chat import render
+from judgesmith.judge.chat import encode_prompt
 from judgesmith.prompts import Prompt
 
 log = logging.getLogger(__name__)
@@ -72,9 +72,7 @@ class HFBackend:
         return list(self.tokenizer(text, add_special_tokens=False)["input_ids"])
 
     def _encode(self, prompt: Prompt, suffix: str = "", extra: Sequence[int] = ()) -> list[int]:
-        text, templated = render(self.tokenizer, prompt, suffix)
-        ids = self.tokenizer(text, add_special_tokens=not templated)["input_ids"]
-        return list(ids) + list(extra)
+        return encode_prompt(self.tokenizer, prompt, suffix) + list(extra)
 
     def _pad(self, seqs: Sequence[list[int]]) -> tuple[Any, Any]:
         return left_pad(seqs, self.tokenizer.pad_token_id, self.device)
