@@ -85,3 +85,39 @@ def test_suite_entries_take_balanced_and_loader_options(tmp_path):
     entry = load_suite(suite).benchmarks[0]
     assert entry.balanced and entry.options == {"max_context_words": 300}
     assert balanced_accuracy([True, False], [True, False]) == 1.0
+
+
+def test_per_language_section_compares_models_and_says_where_a_language_trails_english(tmp_path):
+    from dataclasses import replace
+
+    def lang_claims(lang):
+        return [replace(ex, item=replace(ex.item, id=f"{lang}-{ex.item.id}", language=lang)) for ex in claims()]
+
+    benches = [Benchmark(f"toy_{lang}", f"Toy {lang}", "absolute", "toy", binary=True,
+                         loader=lambda path, lang=lang, **o: LoadResult("toy", absolute=lang_claims(lang)))
+               for lang in ("en", "de")]
+
+    def sharp_on_english(prompt):  # the trained judge reads the signal only in English items
+        s = int(re.search(r"signal (\d)", prompt.user).group(1))
+        return {str(v): (0.9 if v == s else 0.025) for v in range(1, 6)}
+
+    factory = lambda m: judge(False) if m.label == "base" else ScriptedBackend(probs_fn=sharp_on_english)  # noqa: E731
+    tasks = prepare_tasks([(b.name, b, None) for b in benches])
+    results = run_bench([ModelSpec("base", "flat"), ModelSpec("merged", "sharp")], tasks, tmp_path,
+                        Protocol(mode="score"), factory, suite_name="toy", n_resamples=100, html=False)
+    assert results["benchmarks"]["toy_de"]["languages"] == {"de": 60}
+    md = (tmp_path / "results.md").read_text()
+    section = md.split("## Per language", 1)[1]
+    assert "| en | toy_en | balanced accuracy" in section and "| de | toy_de | AUROC" in section
+    assert "merged - base" in section
+    assert "`merged` is worse" not in section  # the toy judge reads the signal in German prompts too
+
+    results_json = tmp_path / "results.json"
+    import json
+    data = json.loads(results_json.read_text())
+    for e in data["results"]:  # pretend German is worse: the note must say so, with the interval reading
+        if e["model"] == "merged" and e["benchmark"] == "toy_de":
+            e["metrics"]["auroc"] = {"value": 0.55, "low": 0.45, "high": 0.6, "n": 60}
+    from judgesmith.bench.report_languages import language_section
+    text = " ".join(b.text for b in language_section(data).blocks if hasattr(b, "text"))
+    assert "`merged` is worse in de than in English on toy (AUROC)" in text and "intervals disjoint" in text

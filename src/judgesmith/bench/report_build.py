@@ -22,13 +22,14 @@ from judgesmith.metrics import MetricResult
 ABS_METRICS = ("auroc", "balanced_accuracy", "balanced_accuracy_at_3", "pearson", "spearman", "kendall_tau", "mae",
                "exact_match")
 BINARY_PERCENT = {"balanced_accuracy", "balanced_accuracy_at_3"}
-PAIR_METRICS = ("accuracy", "accuracy_ties", "argmax_accuracy", "argmax_accuracy_ties", "tie_rate",
-                "swap_consistency", "swap_consistency_verdicts")
+PAIR_METRICS = ("accuracy", "accuracy_ties", "argmax_accuracy", "argmax_accuracy_ties", "order1_accuracy",
+                "order2_accuracy", "tie_rate", "swap_consistency", "swap_consistency_verdicts")
 PERCENT = {"exact_match", *PAIR_METRICS, *BINARY_PERCENT}
 LABELS = {"pearson": "Pearson", "spearman": "Spearman", "kendall_tau": "Kendall tau", "mae": "MAE",
           "exact_match": "exact match", "accuracy": "acc. w/o ties", "accuracy_ties": "acc. w/ ties",
           "argmax_accuracy": "argmax acc. w/o ties", "argmax_accuracy_ties": "argmax acc. w/ ties",
-          "tie_rate": "tie rate", "swap_consistency": "swap consistency",
+          "tie_rate": "tie rate", "swap_consistency": "swap consistency", "order1_accuracy": "argmax acc. order 1",
+          "order2_accuracy": "argmax acc. order 2",
           "swap_consistency_verdicts": "swap consistency (verdicts)", "auroc": "AUROC",
           "balanced_accuracy": "bal. acc. (cross-fit threshold)", "balanced_accuracy_at_3": "bal. acc. at 3.0"}
 BINARY_NOTE = ("Binary gold: supported (gold >= 4) or not. AUROC: how well the score ranks supported above "
@@ -37,7 +38,8 @@ BINARY_NOTE = ("Binary gold: supported (gold >= 4) or not. AUROC: how well the s
                "seeded dev half and applied to the other half, both ways; at 3.0: no tuning.")
 PAIR_NOTE = ("acc.: the verdict with its tie rule (tolerance fixed at judging time; see the tuned tolerance "
              "below); argmax acc.: the larger two-order averaged probability, never a tie; w/o ties: pairs with a "
-             "decisive gold; w/ ties: every pair, a gold tie right only when predicted a tie.")
+             "decisive gold; w/ ties: every pair, a gold tie right only when predicted a tie; order 1 / order 2: the "
+             "argmax of each order alone (as given / positions exchanged), w/o ties.")
 
 
 def metric_columns(kind: str, entries: list[dict], reported: list[dict]) -> list[str]:

@@ -179,6 +179,8 @@ def targets_section(results: dict[str, Any]) -> Section | None:
 
 
 def extra_sections(results: dict[str, Any]) -> list[Section]:
+    from judgesmith.bench.report_languages import language_section
+
     built = (targets_section(results), position_section(results), length_section(results), paired_section(results),
-             run_section(results), build_section(results))
+             language_section(results), run_section(results), build_section(results))
     return [s for s in built if s is not None]
