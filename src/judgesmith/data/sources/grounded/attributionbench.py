@@ -14,7 +14,9 @@ from typing import Any
 
 from judgesmith.data.schema import LoadResult
 from judgesmith.data.sources._common import collect, read_rows, require_mapping, text_field
-from judgesmith.data.sources.grounded.common import SUPPORTED, UNSUPPORTED, grounded_example, join_passages
+from judgesmith.data.sources.grounded.common import (
+    SUPPORTED, UNSUPPORTED, grounded_example, join_passages, mapped_label,
+)
 from judgesmith.rubrics import resolve_rubric
 
 LABELS = {"attributable": SUPPORTED, "not attributable": UNSUPPORTED}
@@ -28,13 +30,11 @@ def load(path: str | Path, *, name: str = "attributionbench", rubric: Any = "fai
 
     def make(rec: Any, row: int):
         rec = require_mapping(rec)
-        label = rec.get("attribution_label")
-        if label not in LABELS:
-            raise ValueError(f"'attribution_label' must be one of {sorted(LABELS)}, got {label!r}")
+        score = mapped_label(rec, "attribution_label", LABELS)
         return grounded_example(name, file, row, item_id=f"{name}-{rec.get('id', row)}",
                                 instruction=text_field(rec, "question"),
                                 context=join_passages(rec.get("references"), "'references'"),
-                                response=text_field(rec, "claim"), score=LABELS[label], rubric=rub,
+                                response=text_field(rec, "claim"), score=score, rubric=rub,
                                 max_context_words=max_context_words)
 
     return collect(name, path, read_rows(path), make, strict=strict, limit=limit)

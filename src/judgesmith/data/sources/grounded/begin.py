@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from judgesmith.data.schema import LoadResult
-from judgesmith.data.sources._common import collect, require_mapping, text_field
-from judgesmith.data.sources.grounded.common import SUPPORTED, UNSUPPORTED, data_files, grounded_example
+from judgesmith.data.sources._common import require_mapping, text_field
+from judgesmith.data.sources.grounded.common import (
+    SUPPORTED, UNSUPPORTED, collect_files, data_files, grounded_example, mapped_label,
+)
 from judgesmith.rubrics import resolve_rubric
 
 LABELS = {"Fully attributable": SUPPORTED, "Not fully attributable": UNSUPPORTED}
@@ -35,25 +37,21 @@ def load(path: str | Path, *, name: str = "begin", rubric: Any = "faithfulness",
          strict: bool = False, limit: int | None = None) -> LoadResult:
     """Absolute grounded examples from one BEGIN file or every `begin_*.tsv[.gz]` under a folder."""
     rub = resolve_rubric(rubric, where=f"{name} rubric")
-    out = LoadResult(source=name)
-    for file in data_files(path, ("begin_*.tsv", "begin_*.tsv.gz")):
+
+    def maker(file: Path):
         stem = file.name.split(".")[0]
 
-        def make(rec: Any, row: int, file: Path = file, stem: str = stem):
+        def make(rec: Any, row: int):
             rec = require_mapping(rec)
             label = (rec.get("begin_label") or "").strip()
             if label == GENERIC:
                 raise ValueError("Generic response: it makes no claim to check against the knowledge")
-            if label not in LABELS:
-                raise ValueError(f"'begin_label' must be one of {sorted(LABELS) + [GENERIC]}, got {label!r}")
+            score = mapped_label({"begin_label": label}, "begin_label", LABELS)
             return grounded_example(name, file.name, row, item_id=f"{name}-{stem}-{row}",
                                     instruction=text_field(rec, "message"), context=text_field(rec, "knowledge"),
-                                    response=text_field(rec, "response"), score=LABELS[label], rubric=rub,
+                                    response=text_field(rec, "response"), score=score, rubric=rub,
                                     max_context_words=max_context_words)
+        return make
 
-        part = collect(name, file, tsv_rows(file), make, strict=strict)
-        out.absolute += part.absolute
-        out.skipped += part.skipped
-    if limit is not None:
-        out.absolute = out.absolute[:limit]
-    return out
+    files = data_files(path, ("begin_*.tsv", "begin_*.tsv.gz"))
+    return collect_files(name, files, tsv_rows, maker, strict=strict, limit=limit)

@@ -13,7 +13,9 @@ from typing import Any
 
 from judgesmith.data.schema import LoadResult
 from judgesmith.data.sources._common import collect, read_rows, require_mapping, text_field
-from judgesmith.data.sources.grounded.common import SUPPORTED, UNSUPPORTED, grounded_example, join_passages
+from judgesmith.data.sources.grounded.common import (
+    SUPPORTED, UNSUPPORTED, grounded_example, join_passages, mapped_label,
+)
 from judgesmith.rubrics import resolve_rubric
 
 
@@ -26,14 +28,12 @@ def load(path: str | Path, *, name: str = "dialfact", rubric: Any = "faithfulnes
 
     def make(rec: Any, row: int):
         rec = require_mapping(rec)
-        label = rec.get("response_label")
-        if label not in scores:
-            raise ValueError(f"'response_label' must be one of {sorted(scores)}, got {label!r}")
-        if scores[label] is None:
+        score = mapped_label(rec, "response_label", scores)
+        if score is None:
             return None
         return grounded_example(name, file, row, item_id=f"{name}-{rec.get('id', row)}",
                                 instruction="Continue the dialogue:\n" + join_passages(rec.get("context"), "'context'"),
                                 context=text_field(rec, "evidence_touse"), response=text_field(rec, "response"),
-                                score=scores[label], rubric=rub, max_context_words=max_context_words)
+                                score=score, rubric=rub, max_context_words=max_context_words)
 
     return collect(name, path, read_rows(path), make, strict=strict, limit=limit)

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from judgesmith.data.schema import AbsoluteExample, LoadResult, Provenance
-from judgesmith.data.sources._common import collect, read_rows, require_mapping, text_field, text_qid
-from judgesmith.data.sources.grounded.common import SUPPORTED, UNSUPPORTED, data_files
+from judgesmith.data.sources._common import read_rows, require_mapping, text_field, text_qid
+from judgesmith.data.sources.grounded.common import SUPPORTED, UNSUPPORTED, collect_files, data_files
 from judgesmith.records import AbsoluteItem
 from judgesmith.rubrics import resolve_rubric
 
@@ -22,9 +22,9 @@ def load(path: str | Path, *, name: str = "felm", rubric: Any = "factual_validit
          limit: int | None = None) -> LoadResult:
     """Absolute examples (all segments correct -> 5, else 1) from one domain file or the folder."""
     rub = resolve_rubric(rubric, where=f"{name} rubric")
-    out = LoadResult(source=name)
-    for file in data_files(path, ("*.jsonl",)):
-        def make(rec: Any, row: int, file: Path = file):
+
+    def maker(file: Path):
+        def make(rec: Any, row: int):
             rec = require_mapping(rec)
             labels = rec.get("labels")
             if not isinstance(labels, list) or not labels or not all(isinstance(x, bool) for x in labels):
@@ -35,10 +35,6 @@ def load(path: str | Path, *, name: str = "felm", rubric: Any = "factual_validit
             score = SUPPORTED if all(labels) else UNSUPPORTED
             return AbsoluteExample(item, float(score), Provenance(name, file.name, row, text_qid(name, prompt)),
                                    gold_scores=(score,))
+        return make
 
-        part = collect(name, file, read_rows(file), make, strict=strict)
-        out.absolute += part.absolute
-        out.skipped += part.skipped
-    if limit is not None:
-        out.absolute = out.absolute[:limit]
-    return out
+    return collect_files(name, data_files(path, ("*.jsonl",)), read_rows, maker, strict=strict, limit=limit)

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from judgesmith.data.schema import LoadResult
-from judgesmith.data.sources._common import collect, read_rows, require_mapping, text_field
-from judgesmith.data.sources.grounded.common import SUPPORTED, UNSUPPORTED, data_files, grounded_example
+from judgesmith.data.sources._common import read_rows, require_mapping, text_field
+from judgesmith.data.sources.grounded.common import SUPPORTED, UNSUPPORTED, collect_files, data_files, grounded_example
 from judgesmith.rubrics import resolve_rubric
 
 INSTRUCTION = "Summarize the news article in the context."
@@ -30,14 +30,9 @@ def load(path: str | Path, *, name: str = "qags", rubric: Any = "faithfulness", 
          strict: bool = False, limit: int | None = None) -> LoadResult:
     """Absolute grounded examples, one per summary sentence with a majority label (a file or the folder)."""
     rub = resolve_rubric(rubric, where=f"{name} rubric")
-    out = LoadResult(source=name)
-    for file in data_files(path, ("mturk_*.jsonl", "mturk_*.jsonl.gz")):
-        part = collect(name, file, read_rows(file), _maker(name, file, rub, max_context_words), strict=strict)
-        out.absolute += part.absolute
-        out.skipped += part.skipped
-    if limit is not None:
-        out.absolute = out.absolute[:limit]
-    return out
+    files = data_files(path, ("mturk_*.jsonl", "mturk_*.jsonl.gz"))
+    return collect_files(name, files, read_rows, lambda file: _maker(name, file, rub, max_context_words),
+                         strict=strict, limit=limit)
 
 
 def _maker(name: str, file: Path, rub: Any, max_context_words: int | None) -> Any:

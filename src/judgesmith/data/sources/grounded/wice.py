@@ -14,7 +14,9 @@ from typing import Any
 
 from judgesmith.data.schema import LoadResult
 from judgesmith.data.sources._common import collect, read_rows, require_mapping, text_field
-from judgesmith.data.sources.grounded.common import SUPPORTED, UNSUPPORTED, grounded_example, join_passages
+from judgesmith.data.sources.grounded.common import (
+    SUPPORTED, UNSUPPORTED, grounded_example, join_passages, mapped_label,
+)
 from judgesmith.rubrics import resolve_rubric
 
 
@@ -27,10 +29,8 @@ def load(path: str | Path, *, name: str = "wice", rubric: Any = "faithfulness", 
 
     def make(rec: Any, row: int):
         rec = require_mapping(rec)
-        label = rec.get("label")
-        if label not in scores:
-            raise ValueError(f"'label' must be one of {sorted(scores)}, got {label!r}")
-        if scores[label] is None:
+        score = mapped_label(rec, "label", scores)
+        if score is None:
             return None
         meta = rec.get("meta") if isinstance(rec.get("meta"), dict) else {}
         title = meta.get("claim_title") if isinstance(meta.get("claim_title"), str) else None
@@ -38,7 +38,7 @@ def load(path: str | Path, *, name: str = "wice", rubric: Any = "faithfulness", 
         item_id = f"{name}-{row}-{meta.get('id', '')}".rstrip("-")
         return grounded_example(name, file, row, item_id=item_id, instruction=instruction,
                                 context=join_passages(rec.get("evidence"), "'evidence'"),
-                                response=text_field(rec, "claim"), score=scores[label], rubric=rub,
+                                response=text_field(rec, "claim"), score=score, rubric=rub,
                                 max_context_words=max_context_words)
 
     return collect(name, path, read_rows(path), make, strict=strict, limit=limit)
