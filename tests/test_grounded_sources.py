@@ -188,7 +188,8 @@ def test_join_passages_refuses_what_is_not_text():
 
 
 GROUNDED_BENCH = ["summedits_eval", "wice_test", "attributionbench_test", "memerag_en", "memerag_de",
-                  "memerag_es", "memerag_fr", "memerag_hi", "halueval_qa_heldout", "uhgeval_heldout"]
+                  "memerag_es", "memerag_fr", "memerag_hi", "halueval_qa_heldout", "uhgeval_heldout",
+                  "summedits_eval_pairs"]
 
 
 @pytest.mark.parametrize("name", GROUNDED_BENCH)

@@ -34,8 +34,9 @@ def _label(rec: Any) -> int:
 
 def load(path: str | Path, *, name: str = "summedits", split: str | None = "evaluation", rubric: Any = "faithfulness",
          max_context_words: int | None = None, pairs: bool = False, pairs_per_summary: int = 2, seed: int = 0,
-         strict: bool = False, limit: int | None = None) -> LoadResult:
-    """Absolute grounded examples of one upstream `split` (None: both) from a domain file or their folder."""
+         absolute: bool = True, strict: bool = False, limit: int | None = None) -> LoadResult:
+    """Absolute grounded examples of one upstream `split` (None: both) from a domain file or their folder;
+    `pairs` adds the consistent/inconsistent pairs, `absolute=False` keeps only those."""
     if split is not None and split not in SPLITS:
         raise ValueError(f"summedits split must be one of {SPLITS} or null, got {split!r}")
     rub = resolve_rubric(rubric, where=f"{name} rubric")
@@ -57,8 +58,10 @@ def load(path: str | Path, *, name: str = "summedits", split: str | None = "eval
         out.skipped += part.skipped
         if pairs:
             out.pairwise += _pairs(name, file, read_rows(file), split, pairs_per_summary, seed, out, rub)
+    if not absolute:
+        out.absolute = []
     if limit is not None:
-        out.absolute = out.absolute[:limit]
+        out.absolute, out.pairwise = out.absolute[:limit], out.pairwise[:limit]
     return out
 
 
