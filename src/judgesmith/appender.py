@@ -44,7 +44,7 @@ def lock_holder(path: Path) -> str:
                     cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
                 except OSError:
                     cmd = ""
-                cmd = redact(cmd.strip())[:200]  # never show the holder's --api-key
+                cmd = redact(" ".join(cmd.split()))[:200]  # one line, never the holder's --api-key
                 return f"process {pid}" + (f" ({cmd})" if cmd else "")
     except OSError:
         pass

@@ -9,9 +9,11 @@ not count when it is
   `> ` block-quoted line, or right after a single quote or backtick (`'[RESULT] 5'`).
   A straight quote opens only where a quotation can start (after a space or an
   opening bracket, before text) and closes only where one can end, so a stray inch
-  mark (`5" tall`) neither opens a quote nor flips the pairing of the others. When
-  the straight quotes do not pair up (a stray one is left), a marker whose text is
-  found anywhere in the judged text is taken as copied, not as the judge's own; or
+  mark (`5" tall`) neither opens a quote nor flips the pairing of the others. A
+  straight quote that pairs with nothing is ignored, except that a marker right
+  after one (`word"[RESULT] 5`) counts as quoted; what is left is decided by the
+  echo rule below (the judge's own last marker outside text copied from the
+  prompt); or
 - an echo of the judged text (pass it as `judged`; the engine passes the whole
   prompt: responses, rubric, template): the marker and the 20 non-space
   characters before it (fewer when the judged text has fewer) appear verbatim in
@@ -109,11 +111,11 @@ def _can_close(text: str, i: int) -> bool:
     return not before.isspace() and not (text[i] in "'\u2019" and after.isalnum())
 
 
-def _quoted_spans(text: str) -> tuple[list[tuple[int, int]], bool]:
-    """(open, close) index pairs of quoted stretches, and whether a straight double quote was left unpaired.
+def _quoted_spans(text: str) -> tuple[list[tuple[int, int]], set[int]]:
+    """(open, close) index pairs of quoted stretches, and where straight double quotes were left unpaired.
 
     An unclosed quote runs to the end (a cut-off output); `> ` block-quoted lines are spans too."""
-    spans, stray, i, n = [], False, 0, len(text)
+    spans, stray, i, n = [], set(), 0, len(text)
     while i < n:
         ch = text[i]
         if ch in _PAIRS and (ch not in "\u2018" or _can_open(text, i)):
@@ -130,7 +132,8 @@ def _quoted_spans(text: str) -> tuple[list[tuple[int, int]], bool]:
                 i += 1
                 continue
         else:
-            stray = stray or ch in "\"\uff02"
+            if ch in "\"\uff02":
+                stray.add(i)
             i += 1
             continue
         spans.append((i, end))
@@ -152,19 +155,20 @@ class _Own:
     def __init__(self, text: str, judged: Sequence[str | None]):
         self.text = text
         self.spans, self.unpaired = _quoted_spans(text)
+        self.closes = {b for _, b in self.spans}
         self.judged = [_squash(_clean(j)) for j in judged if j]
 
     def __call__(self, match: re.Match[str]) -> bool:
-        return not self.quoted(match.start()) and not self.echo(match) and not (self.unpaired and self.copied(match))
+        return not self.quoted(match.start()) and not self.echo(match)
 
     def quoted(self, pos: int) -> bool:
         """Inside a quoted span or block quote, or right after an opening single quote or backtick ('[RESULT] 5')."""
-        return any(a <= pos < b for a, b in self.spans) or self.text[:pos].rstrip().endswith(("'", "`", "\u2018"))
-
-    def copied(self, match: re.Match[str]) -> bool:
-        """The marker with its label appears somewhere in the judged text (used when quotes do not pair up)."""
-        frag = _squash(match.group(0))
-        return bool(frag) and any(frag in judged for judged in self.judged)
+        if any(a <= pos < b for a, b in self.spans):
+            return True
+        head = self.text[:pos].rstrip()  # an opening mark left open: not the closing end of a span
+        if len(head) - 1 in self.unpaired:  # glued to a double quote that pairs with nothing: "[RESULT] 5
+            return True
+        return head.endswith(("'", "`", "\u2018")) and len(head) - 1 not in self.closes
 
     def echo(self, match: re.Match[str]) -> bool:
         frag = _squash(match.group(0))

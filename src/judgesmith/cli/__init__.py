@@ -100,7 +100,8 @@ def os_error_text(exc: OSError) -> str:
             errno.EACCES: "permission denied; choose a path you may write to",
             errno.EPERM: "operation not permitted; choose a path you may write to",
             errno.EISDIR: "it is a folder; name a file",
-            errno.ENOTDIR: "a part of the path is a file, not a folder; fix the path"}.get(exc.errno)
+            errno.ENOTDIR: "a part of the path is a file, not a folder; fix the path",
+            errno.EEXIST: "a file is in the way of a folder to create; fix the path"}.get(exc.errno)
     return f"cannot use {where}: {hint or exc.strerror or exc}"
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import time
 from collections import Counter
 from pathlib import Path
@@ -82,6 +83,17 @@ def positive_int(text: str) -> int:
     return value
 
 
+def check_file_path(flag: str, name: str) -> None:
+    """A path that can become a file: no trailing slash, and no file where a folder of it must be."""
+    if name.endswith(("/", os.sep)):
+        raise ValueError(f"{flag} {name} names a folder; name a file")
+    for parent in Path(name).parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise ValueError(f"{flag} {name}: {parent} is a file, not a folder; fix the path")
+            return
+
+
 def check_paths(args: argparse.Namespace) -> Any:
     """Refuse clashing files and files that are not judgesmith's, before touching anything; the errors file."""
     from judgesmith.appender import same_file
@@ -92,6 +104,9 @@ def check_paths(args: argparse.Namespace) -> Any:
         raise FileNotFoundError(f"input file {args.input} does not exist")
     output = Path(args.output)
     errors = Path(args.errors or f"{args.output}.errors.jsonl")
+    for flag, name in (("--output", args.output), ("--errors", args.errors)):
+        if name:
+            check_file_path(flag, name)
     if output.is_dir():
         raise ValueError(f"--output {output} is a folder; name a file")
     if output.exists() and not output.is_file():
