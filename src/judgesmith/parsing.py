@@ -90,8 +90,8 @@ def _squash(text: str) -> str:
 
 # opener -> the characters that close it ("»" and "›" also open the reversed Danish/German style)
 _PAIRS = {"\u201c": "\u201d", "\u201e": "\u201c\u201d", "\u00ab": "\u00bb", "\u00bb": "\u00ab", "\u2039": "\u203a",
-          "\u203a": "\u2039", "\u300c": "\u300d", "\u300e": "\u300f", "\u301d": "\u301e\u301f", "\u201a": "\u2018\u2019",
-          "\u2018": "\u2019"}
+          "\u203a": "\u2039", "\u300c": "\u300d", "\u300e": "\u300f", "\u301d": "\u301e\u301f",
+          "\u201a": "\u2018\u2019", "\u2018": "\u2019"}
 _SYMMETRIC = "\"`\uff02'"  # straight double, backtick, fullwidth double, straight single
 _OPEN_AFTER = "([{<:;,=/-\u2013\u2014"
 _BLOCK_QUOTE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)

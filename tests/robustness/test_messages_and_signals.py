@@ -10,7 +10,6 @@ import signal
 import socket
 import subprocess
 import sys
-import textwrap
 import threading
 import time
 from contextlib import contextmanager
@@ -21,6 +20,7 @@ import pytest
 import judgesmith
 from judgesmith.cli import main
 from judgesmith.jsonio import done_ids, read_jsonl
+from robustness.test_output_file import HOLDER  # a process that holds the output's lock
 
 SRC = str(Path(judgesmith.__file__).resolve().parents[1])
 SECRET = "sk-live-0123456789abcdef"
@@ -41,15 +41,6 @@ def one_error_line(caplog) -> str:
     errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
     assert len(errors) == 1 and "\n" not in errors[0] and "Traceback" not in caplog.text, caplog.text
     return errors[0]
-
-
-HOLDER = textwrap.dedent("""
-    import fcntl, sys, time
-    fh = open(sys.argv[1], "a+b")
-    fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-    print("locked", flush=True)
-    time.sleep(60)
-""")
 
 
 def test_the_lock_holders_command_line_is_shown_without_its_secrets(tmp_path, tiny_model_dir, caplog):

@@ -122,7 +122,7 @@ def check_paths(args: argparse.Namespace) -> Any:
     errors_file = ErrorsFile(errors, args.output)
     errors_file.check()
     sidecar = resume.read_sidecar(args.output)
-    if output.exists() and resume.is_foreign(resume.read_existing(output), sidecar):
+    if output.exists() and resume.is_foreign(resume.read_existing(output, first_only=True), sidecar):
         raise ValueError(f"--output {output} exists and holds no judgesmith verdicts; it is left as it is. "
                          "Pass another --output")
     return errors_file

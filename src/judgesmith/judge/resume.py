@@ -127,8 +127,8 @@ def is_verdict(record: Any) -> bool:
     return isinstance(record, dict) and isinstance(record.get("id"), str) and record.get("kind") in KINDS
 
 
-def read_existing(path: str | Path) -> Existing:
-    """Read every line of a verdicts file; never raises on a bad line."""
+def read_existing(path: str | Path, first_only: bool = False) -> Existing:
+    """Read every line of a verdicts file (`first_only`: up to the first verdict); never raises on a bad line."""
     out = Existing()
     if not Path(path).exists():
         return out
@@ -143,6 +143,8 @@ def read_existing(path: str | Path) -> Existing:
                 record = None
             if is_verdict(record):
                 out.latest[record["id"]] = record
+                if first_only:
+                    break
             else:
                 out.unreadable.append(number)
     return out
