@@ -184,7 +184,9 @@ def refusal(output: str | Path, existing: Existing, sidecar: dict | None, settin
 def _changed(old: dict[str, Any] | None, new: dict[str, Any]) -> str:
     if old is None:
         return "judged with settings not on record"
-    diffs = [f"{k} {old.get(k, '(not set)')} -> {new[k]}" for k in sorted(new) if old.get(k) != new[k]]
+    both = [k for k in sorted(set(old) & set(new)) if old[k] != new[k]]  # keys that come and go follow the mode
+    diffs = [f"{k} {old[k]} -> {new[k]}" for k in both] or [
+        f"{k} {old.get(k, '(not set)')} -> {new.get(k, '(not set)')}" for k in sorted(set(old) ^ set(new))]
     return "settings changed (" + ", ".join(diffs) + ")" if diffs else "settings changed"
 
 
