@@ -164,7 +164,11 @@ def test_prefix_reuse_equals_uncached_pass_on_gemma3_270m(data_dir):
 
     from judgesmith.data.sources import prometheus_absolute
 
-    converted = Path.home() / ".cache" / "judgesmith" / "models" / "gemma-3-270m"  # skip a fresh conversion
+    from judgesmith.models import embedded_entry
+
+    models = Path.home() / ".cache" / "judgesmith" / "models"  # skip a fresh conversion
+    converted = next((p for p in (models / embedded_entry("gemma-3-270m"), models / "gemma-3-270m")
+                      if (p / "config.json").is_file()), models / "gemma-3-270m")
     name = str(converted) if (converted / "config.json").is_file() else "gemma-3-270m"
     cached = HFBackend.from_name(name, batch_size=3)
     plain = HFBackend(cached.model, cached.tokenizer, batch_size=3, prefix_reuse=False)

@@ -47,8 +47,9 @@ class Rubric:
         return f"[{self.criteria}]"
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any], where: str = "rubric") -> "Rubric":
-        """Build from `{criteria, score1_description..score5_description}` with clear errors."""
+    def from_mapping(cls, data: Mapping[str, Any], where: str = "rubric", quote: bool = True) -> "Rubric":
+        """Build from `{criteria, score1_description..score5_description}` with clear errors
+        (`quote=False`: the errors never repeat the data's own keys, for files read on an item's say-so)."""
         if not isinstance(data, Mapping):
             raise ValueError(f"{where}: expected a mapping with 'criteria', got {type(data).__name__}")
         criteria = data.get("criteria")
@@ -57,7 +58,8 @@ class Rubric:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise ValueError(f"{where}: unknown rubric fields {unknown}; expected {sorted(known)}")
+            named = unknown if quote else f"({len(unknown)})"
+            raise ValueError(f"{where}: unknown rubric fields {named}; expected {sorted(known)}")
         values = {k: str(v) for k, v in data.items() if k != "criteria" and v is not None}
         return cls(criteria=criteria.strip().strip("[]"), **values)
 

@@ -32,6 +32,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
                    help="most model work per request: prompt tokens + generation budget, all items (more: 413)")
     p.add_argument("--served-model-name", default=None,
                    help="model name shown to clients (default: --model, a local path cut to its last part)")
+    p.add_argument("--read-timeout", type=float, default=10.0,
+                   help="seconds a client may take to send a whole request (headers and body); slower: 408")
     p.add_argument("--allowed-hosts", default="",
                    help="comma-separated names the Host header may carry when no --api-key is set, besides "
                         "localhost and IP addresses (DNS-rebinding protection); '*' allows any")
@@ -44,13 +46,14 @@ def run(args: argparse.Namespace) -> int:
     from judgesmith.judge.backends import make_backend
     from judgesmith.serve.app import create_app
     from judgesmith.serve.settings import ServeSettings
+    from judgesmith.serve.timeouts import read_timeout_protocol
 
     settings = ServeSettings(
         model_name=args.served_model_name or args.model, host=args.host, port=args.port, api_key=args.api_key,
         max_batch=args.max_batch, max_wait_ms=args.max_wait_ms, default_mode=args.mode, max_new_tokens=args.max_new_tokens,
         max_items=args.max_items, max_body_bytes=args.max_body_bytes,
         max_prompt_tokens=args.max_prompt_tokens or None,
-        max_request_tokens=args.max_request_tokens,
+        max_request_tokens=args.max_request_tokens, read_timeout_s=args.read_timeout,
         allowed_hosts=tuple(h for h in args.allowed_hosts.split(",") if h.strip()),
     )
     if args.host not in ("127.0.0.1", "localhost", "::1") and not args.api_key:
@@ -60,5 +63,6 @@ def run(args: argparse.Namespace) -> int:
     backend = make_backend("hf", args.model, batch_size=args.max_batch, threads=args.threads)
     app = create_app(backend, settings)
     log.info("judge server on http://%s:%d (page at /, OpenAPI at /openapi.json)", args.host, args.port)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False,
+                http=read_timeout_protocol(settings.read_timeout_s))
     return 0

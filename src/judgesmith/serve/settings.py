@@ -31,6 +31,7 @@ class ServeSettings:
     header may carry when no API key is set, against DNS rebinding; "*" allows any.
     `max_request_tokens`: the most model work one request may ask for (prompt tokens
     plus generation budget, over all its items/prompts); more is a 413.
+    `read_timeout_s`: how long a client may take to send a whole request (`serve.timeouts`).
     """
 
     model_name: str = "judge"
@@ -48,6 +49,7 @@ class ServeSettings:
     tie_tolerance: float = 0.1
     allowed_hosts: tuple[str, ...] = ()
     max_request_tokens: int = 65_536
+    read_timeout_s: float = 10.0  # a request's headers and body must arrive within this (else 408)
 
     def __post_init__(self) -> None:
         if self.max_batch < 1:
@@ -59,6 +61,8 @@ class ServeSettings:
         if self.max_prompt_tokens is not None and self.max_prompt_tokens < 1:
             raise ValueError(f"max_prompt_tokens must be >= 1 (or None: the model's context), "
                              f"got {self.max_prompt_tokens}")
+        if not self.read_timeout_s > 0:
+            raise ValueError(f"read_timeout_s must be > 0, got {self.read_timeout_s}")
         if self.default_mode not in MODES:
             raise ValueError(f"default_mode must be one of {MODES}, got {self.default_mode!r}")
         if self.api_key is not None and not self.api_key.strip():

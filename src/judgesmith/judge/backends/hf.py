@@ -63,6 +63,17 @@ class HFBackend:
         value = getattr(text, "max_position_embeddings", None)
         return value if isinstance(value, int) and value > 0 else None
 
+    @property
+    def max_token_chars(self) -> int | None:
+        """Most characters one token of this tokenizer can stand for (computed once, ~1 s for Gemma's 262k
+        vocabulary): a text of C characters is at least C / max_token_chars tokens, so an item far over
+        the limit is rejected without tokenizing it (`judge.length`)."""
+        if not hasattr(self, "_max_token_chars"):
+            from judgesmith.judge.backends.common import max_token_chars
+
+            self._max_token_chars = max_token_chars(self.tokenizer)
+        return self._max_token_chars
+
     def count_tokens(self, prompts: Sequence[Prompt], *, suffix: str = "") -> list[int]:
         """Prompt tokens as `generate` (suffix "") or `score` (suffix = its prefix) will feed them."""
         return [len(self._encode(p, suffix)) for p in prompts]
