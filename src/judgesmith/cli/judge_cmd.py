@@ -167,32 +167,52 @@ def judge_rows(args: argparse.Namespace, todo: list[InputRow], out: Any, errors_
 
 
 def print_summary(output: str, rows: Sequence[InputRow], n_bad: int) -> None:
-    """Counts, parse failures, label distribution; gold vs predicted and correlation when gold is known."""
-    from judgesmith.jsonio import read_verdicts
+    """Counts, parse failures, label distribution; gold vs predicted and correlations when gold is known.
 
+    Only verdicts of the rows' own kind are summarised: an output that also holds another kind's
+    verdicts under the same ids (a reused file) never has an A/B gold formatted as a number.
+    """
+    from judgesmith.jsonio import read_verdicts
+    from judgesmith.records import PairwiseItem
+
+    kind = "pairwise" if rows and isinstance(rows[0].item, PairwiseItem) else "absolute"
     wanted = {r.item.id: r.gold for r in rows}
-    by_id = {v.id: v for v in read_verdicts(output) if v.id in wanted}
+    by_id = {v.id: v for v in read_verdicts(output) if v.id in wanted and v.kind == kind}
     verdicts = [by_id[r.item.id] for r in rows if r.item.id in by_id]
     failed = [v for v in verdicts if not v.parse_ok]
-    labels = Counter(str(v.score if v.kind == "absolute" else v.winner) for v in verdicts if v.parse_ok)
+    labels = Counter(str(v.score if kind == "absolute" else v.winner) for v in verdicts if v.parse_ok)
     print(f"\n{len(verdicts)} verdicts in {output}; {len(failed)} parse failures; {n_bad} input lines skipped")
-    print("label distribution: " + ", ".join(f"{k}: {labels[k]}" for k in sorted(labels)))
-    gold_rows = [(v, wanted[v.id]) for v in verdicts if wanted[v.id] is not None]
-    if not gold_rows or verdicts[0].kind != "absolute":
+    print("label distribution: " + (", ".join(f"{k}: {labels[k]}" for k in sorted(labels)) or "none"))
+    if kind == "pairwise":
+        decided = [(v.winner, wanted[v.id]) for v in verdicts if isinstance(wanted[v.id], str)]
+        if decided:
+            right = sum(w == g for w, g in decided)
+            print(f"agreement with gold: {right} of {len(decided)} ({100 * right / len(decided):.1f}%)")
         return
+    gold_rows = [(v, wanted[v.id]) for v in verdicts if isinstance(wanted[v.id], (int, float))]
+    if gold_rows:
+        print_gold_table(gold_rows)
+
+
+def print_gold_table(gold_rows: Sequence[tuple[Any, float]]) -> None:
+    """Gold, the verdict's score (`pred`) and expected score per item, then Pearson r of each printed column."""
     width = max(len(v.id) for v, _ in gold_rows) + 2
     print(f"\n{'id':<{width}}{'gold':>6}{'pred':>6}{'expected':>10}")
     for v, gold in gold_rows:
         exp = f"{v.expected_score:.2f}" if v.expected_score is not None else "-"
         print(f"{v.id:<{width}}{gold:>6.2f}{str(v.score or '-'):>6}{exp:>10}")
-    pairs = [(v.expected_score if v.expected_score is not None else v.score, g) for v, g in gold_rows]
-    pairs = [(p, g) for p, g in pairs if p is not None]
-    if len(pairs) >= 3:
-        from scipy.stats import pearsonr
+    for column, attr in (("pred", "score"), ("expected", "expected_score")):
+        pairs = [(getattr(v, attr), g) for v, g in gold_rows if getattr(v, attr) is not None]
+        print(pearson_line(column, pairs))
 
-        pred, gold = zip(*pairs)
-        if len(set(pred)) > 1 and len(set(gold)) > 1:
-            r = pearsonr(pred, gold).statistic
-            print(f"\nPearson r (predicted vs gold) = {r:.3f} on n={len(pairs)}")
-        else:
-            print("\nPearson r undefined: predictions or gold are constant")
+
+def pearson_line(column: str, pairs: Sequence[tuple[float, float]]) -> str:
+    """`Pearson r (pred vs gold) = 0.123 on n=20`, or why it is undefined."""
+    if len(pairs) < 3:
+        return f"Pearson r ({column} vs gold) undefined: {len(pairs)} items with both (need 3)"
+    pred, gold = zip(*pairs)
+    if len(set(pred)) == 1 or len(set(gold)) == 1:
+        return f"Pearson r ({column} vs gold) undefined: {column} or gold is constant"
+    from scipy.stats import pearsonr
+
+    return f"Pearson r ({column} vs gold) = {pearsonr(pred, gold).statistic:.3f} on n={len(pairs)}"
