@@ -67,3 +67,29 @@ def test_overwritten_in_place_is_converted_again(fake_convert, tmp_path):
 def test_cache_key_is_the_content_sha256(tmp_path):
     path = _gguf(tmp_path, b"weights")
     assert models.gguf_cache_key(path) == hashlib.sha256(b"GGUFweights").hexdigest()[:16]
+
+
+def test_first_conversion_says_it_is_alive_while_the_tokenizer_loads(monkeypatch, tmp_path, caplog):
+    """The GGUF tokenizer read printed nothing for about a minute (then the weights another): the
+    conversion now names each step and repeats a line while it runs."""
+    import logging
+    import time
+
+    import transformers
+
+    def slow_tokenizer(*args, **kwargs):
+        time.sleep(0.35)
+        raise RuntimeError("stop here")  # the rest of the conversion is not under test
+
+    monkeypatch.setattr(models, "HEARTBEAT_S", 0.1)
+    monkeypatch.setattr(transformers.AutoTokenizer, "from_pretrained", slow_tokenizer)
+    gguf = _gguf(tmp_path, b"\x00" * 64)
+    with caplog.at_level(logging.INFO, logger="judgesmith.models"), pytest.raises(RuntimeError, match="stop here"):
+        models.convert_gguf(gguf, tmp_path / "out")
+    lines = [r.getMessage() for r in caplog.records]
+    assert any("one time only" in line for line in lines)
+    assert any(line.startswith("reading the tokenizer from the GGUF (about 45 s") for line in lines)
+    still = [line for line in lines if line.startswith("... still reading the tokenizer")]
+    assert 2 <= len(still) <= 4, lines
+    time.sleep(0.25)
+    assert len([r for r in caplog.records if "still" in r.getMessage()]) == len(still)  # it stops with the step
