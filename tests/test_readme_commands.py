@@ -27,6 +27,7 @@ README = ROOT / "README.md"
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.M | re.S)
 INLINE = re.compile(r"`((?:\.venv/bin/)?judgesmith [^`]+)`")
 PROGRAM = ".venv/bin/judgesmith"  # the install puts judgesmith (and python) only in .venv
+VENV_ONLY = r" (examples|benchmarks|tests|docs)/|-m (judgesmith|pytest)"  # python that needs the project's venv
 STAGES = {"judge", "data", "train", "merge", "bench", "consistency", "serve", "export", "build"}
 
 
@@ -56,6 +57,19 @@ def readme_commands(text: str) -> list[Command]:
     return out
 
 
+def command_names() -> set[str]:
+    """Every subcommand, action and positional choice (`data`, `build`, `absolute`, ...): a command's name."""
+    names, todo = set(), [build_parser()]
+    while todo:
+        for action in todo.pop()._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                names |= set(action.choices)
+                todo += action.choices.values()
+            elif not action.option_strings and action.choices:
+                names |= set(action.choices)
+    return names
+
+
 def shell_lines(text: str) -> list[str]:
     """Each command of README's bash blocks (continuations joined, comments cut, `&&` chains split) and
     each inline code span that runs something (it has an argument beyond a subcommand name)."""
@@ -63,9 +77,9 @@ def shell_lines(text: str) -> list[str]:
     for block in (m for m in FENCE.finditer(text) if m.group(1) in ("bash", "sh")):
         for line in block.group(2).replace("\\\n", " ").splitlines():
             out += [" ".join(shlex.split(part, comments=True)) for part in line.split("&&")]
+    names = command_names()
     for span in re.findall(r"`([^`\n]+)`", FENCE.sub("", text)):
-        words = span.split()
-        if len(words) > 2 or any(w.startswith("-") or "/" in w or "." in w for w in words[1:]):
+        if not set(span.split()[1:]) <= names:  # more than a command's name (`judgesmith data build`)
             out.append(span)
     return [line for line in out if line]
 
@@ -97,10 +111,11 @@ def opt(argv: tuple[str, ...], flag: str, default: str | None = None) -> str | N
 def test_every_command_runs_as_written_after_the_install():
     """The install puts judgesmith and this project's python only in .venv: a bare `judgesmith ...` or
     `python examples/...` is "command not found" or "No module named 'judgesmith'" for a new user."""
-    bare = [line for line in shell_lines(README.read_text(encoding="utf-8"))
-            if re.match(r"(judgesmith|pytest|python3?) ", line)
-            and (line.startswith(("judgesmith", "pytest")) or re.search(r" (examples|benchmarks|tests|docs)/|-m (judgesmith|pytest)", line))]
-    assert not bare, f"README commands that need the venv but do not call {PROGRAM} / .venv/bin/python: {bare}"
+    for doc in (README, ROOT / "docs" / "custom-judge.md"):  # README and the walkthrough it links
+        bare = [line for line in shell_lines(doc.read_text(encoding="utf-8"))
+                if re.match(r"(judgesmith|pytest|python3?) ", line) and (line.startswith(("judgesmith", "pytest"))
+                                                                       or re.search(VENV_ONLY, line))]
+        assert not bare, f"{doc.name} commands that need the venv but do not call {PROGRAM} / .venv/bin/python: {bare}"
     assert any(c.argv[0] == "serve" and c.text.startswith(PROGRAM) for c in COMMANDS)  # read through the prefix
 
 
