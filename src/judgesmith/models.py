@@ -87,7 +87,8 @@ def _ensure_chat_template(tokenizer: Any, gguf_path: Path, model_type: str) -> N
         return
     from gguf import GGUFReader
 
-    field = GGUFReader(str(gguf_path)).fields.get("tokenizer.chat_template")
+    with heartbeat("looking for a chat template in the GGUF", "its reader parses every field, the vocabulary too"):
+        field = GGUFReader(str(gguf_path)).fields.get("tokenizer.chat_template")
     if field is not None:
         tokenizer.chat_template = bytes(field.parts[field.data[0]]).decode("utf-8")
     elif model_type.startswith("gemma"):

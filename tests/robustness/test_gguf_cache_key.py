@@ -93,3 +93,27 @@ def test_first_conversion_says_it_is_alive_while_the_tokenizer_loads(monkeypatch
     assert 2 <= len(still) <= 4, lines
     time.sleep(0.25)
     assert len([r for r in caplog.records if "still" in r.getMessage()]) == len(still)  # it stops with the step
+
+
+def test_looking_for_the_chat_template_in_the_gguf_is_not_silent(monkeypatch, tmp_path, caplog):
+    """After the weights, reading the GGUF's fields for a chat template took another silent 45 s."""
+    import logging
+    import time
+    from types import SimpleNamespace
+
+    import gguf
+
+    from judgesmith.templates import GEMMA_TEMPLATE
+
+    class SlowReader:
+        def __init__(self, path):
+            time.sleep(0.25)
+            self.fields = {}
+
+    monkeypatch.setattr(models, "HEARTBEAT_S", 0.1)
+    monkeypatch.setattr(gguf, "GGUFReader", SlowReader)
+    tokenizer = SimpleNamespace(chat_template=None)
+    with caplog.at_level(logging.INFO, logger="judgesmith.models"):
+        models._ensure_chat_template(tokenizer, _gguf(tmp_path, b"\x00"), "gemma3_text")
+    assert tokenizer.chat_template == GEMMA_TEMPLATE
+    assert any(r.getMessage().startswith("... still looking for a chat template") for r in caplog.records)
