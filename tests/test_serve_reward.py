@@ -150,3 +150,14 @@ def test_an_over_long_response_is_cut_to_fit_not_refused(tiny_backend):
                                                                       "response": long, "mode": "score"}, timeout=60)
     assert reward.status_code == 200 and math.isfinite(reward.json()["rewards"][0]), reward.text
     assert judged.status_code == 400 and "items[0]" in judged.json()["error"]["message"]
+
+
+def test_score_mode_on_cpu_judges_one_item_per_pass(tiny_backend, monkeypatch):
+    """As in the batch CLI: on a CPU a padded batch is slower than one item per pass with prefix reuse; the
+    micro-batcher still gathers the requests, the judge runs them one by one."""
+    sizes: list[int] = []
+    real = tiny_backend.score
+    monkeypatch.setattr(tiny_backend, "score", lambda prompts, **kw: sizes.append(len(prompts)) or real(prompts, **kw))
+    with LiveServer(create_app(tiny_backend, ServeSettings(max_wait_ms=5, max_batch=8))) as server:
+        r = httpx.post(server.url + "/get_reward", json={"prompts": QUESTIONS * 2, "responses": ANSWERS * 2}, timeout=60)
+    assert r.status_code == 200 and sizes == [1, 1, 1, 1]

@@ -17,6 +17,7 @@ from typing import Any, Sequence
 from fastapi import APIRouter, HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 
+from judgesmith.judge.backends import default_batch_size
 from judgesmith.judge.engine import Judge, JudgeConfig
 from judgesmith.records import AbsoluteItem, PairwiseItem, Rubric, Verdict
 from judgesmith.rubrics import PRESETS, preset
@@ -92,7 +93,8 @@ async def run_records(state: Any, kind: str, records: list, mode: str, swap: boo
     settings = state.settings
     work = await run_in_threadpool(judge_work, state.backend, records, mode, swap, settings.max_new_tokens)
     check_work(settings, work, f"{len(records)} items")
-    config = JudgeConfig(mode=mode, swap=swap, batch_size=settings.max_batch, max_new_tokens=settings.max_new_tokens,
+    batch = default_batch_size(getattr(state.backend, "name", ""), mode, settings.max_batch)  # 1: hf score on CPU
+    config = JudgeConfig(mode=mode, swap=swap, batch_size=batch, max_new_tokens=settings.max_new_tokens,
                          tie_tolerance=settings.tie_tolerance, max_prompt_tokens=settings.max_prompt_tokens,
                          overlong=overlong)
     check_lengths(Judge(state.backend, config), records)

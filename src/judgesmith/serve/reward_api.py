@@ -24,13 +24,14 @@ import uuid
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
+from starlette.concurrency import run_in_threadpool
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from judgesmith.items import rubric_field
 from judgesmith.records import AbsoluteItem, Rubric
 from judgesmith.serve.chat_split import instruction_of, split_query
 from judgesmith.serve.judge_api import check_count, rubric_from, run_records
-from judgesmith.serve.limits import count_tokens
+from judgesmith.serve.limits import judge_work
 from judgesmith.serve.schemas import _Checked
 
 router = APIRouter(tags=["reward"])
@@ -154,26 +155,18 @@ async def get_reward(body: RewardRequest, request: Request) -> dict[str, Any]:
     return {"rewards": await expected_scores(state, items), "model": state.settings.model_name}
 
 
-async def _score(body: ScoreRequest, request: Request) -> dict[str, Any]:
+@router.post("/score")
+@router.post("/v1/score")
+async def score(body: ScoreRequest, request: Request) -> dict[str, Any]:
+    """vLLM-style pointwise score (both paths, as vLLM serves them): each (query, document) pair -> the
+    judge's expected 1-5 score; `usage` counts the judge prompts' tokens."""
     state = request.app.state.judgesmith
     check_count(state.settings, len(body.documents), "documents")
     rubric = _rubric(state, body)
     items = [reward_item(i, q, d, rubric) for i, (q, d) in enumerate(zip(body.queries, body.documents))]
     scores = await expected_scores(state, items)
-    tokens = count_tokens(state.backend, [q + "\n" + d for q, d in zip(body.queries, body.documents)])
+    tokens = await run_in_threadpool(judge_work, state.backend, items, "score", False, 0)
     return {"id": f"score-{uuid.uuid4().hex}", "object": "list", "created": int(time.time()),
             "model": state.settings.model_name,
             "data": [{"index": i, "object": "score", "score": s} for i, s in enumerate(scores)],
             "usage": {"prompt_tokens": tokens, "total_tokens": tokens, "completion_tokens": 0}}
-
-
-@router.post("/score")
-async def score(body: ScoreRequest, request: Request) -> dict[str, Any]:
-    """vLLM-style pointwise score: each (query, document) pair -> the judge's expected 1-5 score."""
-    return await _score(body, request)
-
-
-@router.post("/v1/score")
-async def score_v1(body: ScoreRequest, request: Request) -> dict[str, Any]:
-    """The same as `/score` (vLLM serves both paths)."""
-    return await _score(body, request)
