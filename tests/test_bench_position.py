@@ -71,6 +71,19 @@ def test_always_first_judge_has_no_consistency_and_no_argmax_wins(tmp_path):
     assert results["paired"] is None  # a single model has nothing to be paired with
 
 
+def test_each_order_alone_is_scored_against_the_gold(tmp_path):
+    """An always-A judge is right in the given order exactly when A is the gold, and in the swapped order
+    exactly when B is (its "A" there is the original B)."""
+    _, pair_b = toy_benchmarks()
+    always_a = lambda: ScriptedBackend(probs_fn=lambda p: {"A": 0.9, "B": 0.1})  # noqa: E731
+    tasks = prepare_tasks([("toy_pair", pair_b, None)])
+    m = _entry(_run(tmp_path, {"base": always_a}, tasks), "base", "toy_pair")["metrics"]
+    golds = [ex.gold for ex in tasks[0].examples if ex.gold in ("A", "B")]
+    assert m["order1_accuracy"]["value"] == pytest.approx(golds.count("A") / len(golds))
+    assert m["order2_accuracy"]["value"] == pytest.approx(golds.count("B") / len(golds))
+    assert m["order1_accuracy"]["n"] == len(golds) == 5
+
+
 def test_tie_tolerance_is_chosen_on_dev_and_matches_the_stored_verdicts(tmp_path):
     tasks = prepare_tasks([("toy_ties", tie_benchmark(), None)])
     results = _run(tmp_path, {"base": lambda: position_biased_judge(0.15)}, tasks)

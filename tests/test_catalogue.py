@@ -20,9 +20,10 @@ def _data(data_dir, monkeypatch):
 
 @pytest.mark.parametrize("row", BUNDLED, ids=lambda r: r.name)
 def test_bundled_rows_describe_their_files(row, data_dir):
-    """Kind, gold and default rubric in the table are what the loader really gives on the file."""
+    """Kind, gold and default rubric in the table are what the loader really gives on the file (with the
+    row's own loader options: a split, a held-out part)."""
     assert (data_dir / row.path).exists()
-    result = SOURCES[row.loader](data_dir / row.path, limit=20)
+    result = SOURCES[row.loader](data_dir / row.path, limit=20, **row.options)
     examples = result.absolute + result.pairwise
     assert examples, f"{row.name}: no examples"
     kinds = {"absolute"} if result.absolute else set()

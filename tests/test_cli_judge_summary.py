@@ -26,7 +26,7 @@ def test_pairwise_summary_over_an_output_holding_absolute_verdicts_does_not_cras
     out = tmp_path / "verdicts.jsonl"
     _write(out, [Verdict(f"p{i}", "absolute", score=1, expected_score=1.2) for i in range(5)])
     rows = [InputRow(PairwiseItem(f"p{i}", "Q?", "a", "b", RUBRIC), gold="A", line=i + 1) for i in range(5)]
-    print_summary(str(out), rows, 0)
+    print_summary(str(out), "pairwise", rows, 0)
     printed = capsys.readouterr().out
     assert "0 verdicts in" in printed and "label distribution: none" in printed
     assert "gold" not in printed.split("label distribution")[1]  # no absolute gold table for pairwise rows
@@ -37,7 +37,7 @@ def test_pairwise_summary_reports_agreement_with_gold(tmp_path, capsys):
     winners = ["A", "B", "A", "tie"]
     _write(out, [Verdict(f"p{i}", "pairwise", winner=w, p_a=0.5) for i, w in enumerate(winners)])
     rows = [InputRow(PairwiseItem(f"p{i}", "Q?", "a", "b", RUBRIC), gold="A", line=i + 1) for i in range(4)]
-    print_summary(str(out), rows, 0)
+    print_summary(str(out), "pairwise", rows, 0)
     printed = capsys.readouterr().out
     assert "label distribution: A: 2, B: 1, tie: 1" in printed
     assert "agreement with gold: 2 of 4 (50.0%)" in printed
@@ -51,7 +51,7 @@ def test_each_pearson_r_is_computed_from_the_column_it_names(tmp_path, capsys):
     out = tmp_path / "abs.jsonl"
     _write(out, [Verdict(f"q{i}", "absolute", score=p, expected_score=e) for i, (p, e) in enumerate(zip(pred, expected))])
     rows = [InputRow(AbsoluteItem(f"q{i}", "Q?", "r", RUBRIC), gold=g, line=i + 1) for i, g in enumerate(gold)]
-    print_summary(str(out), rows, 0)
+    print_summary(str(out), "absolute", rows, 0)
     printed = capsys.readouterr().out
     shown = {m[0]: float(m[1]) for m in re.findall(r"Pearson r \((\w+) vs gold\) = (-?\d\.\d{3}) on n=6", printed)}
     assert shown["pred"] == round(np.corrcoef(pred, gold)[0, 1], 3)

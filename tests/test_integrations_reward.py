@@ -248,3 +248,47 @@ def test_grpo_trainer_runs_two_steps_with_the_judge_as_reward(tiny_model_dir, ti
 def test_grpo_trainer_awaits_the_async_reward_on_a_live_server(tiny_model_dir, live, tmp_path):
     reward = RecordingAsyncReward(live.url + "/v1", api_key="k", max_items=2, name="judge_remote")
     check_logged_rewards(run_grpo(tiny_model_dir, reward, tmp_path), reward)
+
+
+# --- grounded rewards: a context column for RAG policies -------------------------------------------------
+
+
+def test_context_column_reaches_the_judge_and_empty_contexts_get_no_reward():
+    seen = []
+
+    def probs(prompt):
+        seen.append(prompt.user)
+        return {"5": 1.0} if "###Context:\nParis is in France." in prompt.user else {"1": 1.0}
+
+    judge = Judge(ScriptedBackend(probs_fn=probs), mode="score")
+    reward = JudgeReward(judge, rubric="faithfulness", context_column="docs")
+    got = reward(prompts=["Where is Paris?"] * 3, completions=["In France."] * 3,
+                 docs=["Paris is in France.", "Berlin is in Germany.", "  "])
+    assert got == [5.0, 1.0, None]  # the third has no document: no reward rather than an ungrounded one
+    assert len(seen) == 2 and reward.failures == 1
+    with pytest.raises(ValueError, match="pass context_column"):
+        JudgeReward(judge, rubric="faithfulness")
+    with pytest.raises(ValueError, match="column 'docs' is not in the dataset"):
+        JudgeReward(judge, rubric="faithfulness", context_column="docs")(prompts=["q"], completions=["a"])
+
+
+class RecordingGroundedReward(Recording, JudgeReward):
+    pass
+
+
+def test_grpo_trainer_runs_two_steps_with_a_grounded_reward(tiny_model_dir, tiny_backend, tmp_path):
+    """A RAG policy's reward: the judge's faithfulness score of each completion against the prompt's passages."""
+    from datasets import Dataset
+    from trl import GRPOConfig, GRPOTrainer
+
+    docs = ["Paris is the capital of France.", "Water boils at 100 C at sea level.", "The Moon orbits the Earth."]
+    data = Dataset.from_dict({"prompt": PROMPTS[:2] + ["What orbits the Earth?"], "passages": docs})
+    reward = RecordingGroundedReward(Judge(tiny_backend, mode="score"), rubric="faithfulness",
+                                     context_column="passages", name="grounded")
+    args = GRPOConfig(output_dir=str(tmp_path), max_steps=2, per_device_train_batch_size=2, num_generations=2,
+                      max_completion_length=8, use_cpu=True, bf16=False, report_to="none", logging_steps=1,
+                      save_strategy="no", seed=0)
+    trainer = GRPOTrainer(model=str(tiny_model_dir), reward_funcs=reward, args=args, train_dataset=data)
+    trainer.train()
+    logs = [h for h in trainer.state.log_history if "rewards/grounded/mean" in h]
+    check_logged_rewards(logs, reward)

@@ -35,7 +35,7 @@ def test_recipe_typo_is_named(tmp_path, caplog):
     assert "bench.sutie" in caplog.text
 
 
-def _tiny_build(tmp_path: Path, tiny_model_dir: Path) -> Path:
+def _tiny_build(tmp_path: Path, tiny_model_dir: Path | str) -> Path:
     rows = []
     for q in range(4):
         for r, score in enumerate((1, 3, 5)):
@@ -65,11 +65,17 @@ def _tiny_build(tmp_path: Path, tiny_model_dir: Path) -> Path:
 
 
 def test_quick_build_end_to_end_then_cached(tmp_path, tiny_model_dir, capsys):
-    recipe, out = _tiny_build(tmp_path, tiny_model_dir), tmp_path / "out"
-    assert main(["build", str(recipe), "--quick", "--out", str(out)]) == 0
+    """The recipe names the embedded Gemma; `--base-model` replaces it in every stage (it is never loaded)."""
+    recipe, out = _tiny_build(tmp_path, "gemma-3-270m"), tmp_path / "out"
+    override = ["--base-model", str(tiny_model_dir)]
+    assert main(["build", str(recipe), "--quick", "--out", str(out), *override]) == 0
     first = capsys.readouterr().out
-    assert first.count(" done (") == 7
+    assert first.count(" done (") == 7 and f"base model {tiny_model_dir}" in first
+    for record in (out / "train-feedback", out / "train-preference", out / "merge"):
+        assert json.loads((record / "judgesmith.json").read_text())["base_model"] == str(tiny_model_dir)
+    assert f"base model: `{tiny_model_dir}`" in (out / "train-preference" / "merged" / "README.md").read_text()
     report = (out / "report" / "results.md").read_text()
+    assert f"Base model `{tiny_model_dir}` in every stage" in report and f"| base | `{tiny_model_dir}` |" in report
     for label in ("base", "feedback", "preference", "merged"):
         assert f"| {label} |" in report
     assert report.count("train_files from judgesmith.json") == 3, "trained and merged models record their data"
@@ -80,7 +86,7 @@ def test_quick_build_end_to_end_then_cached(tmp_path, tiny_model_dir, capsys):
     assert stages == ["data", "train-feedback", "train-preference", "merge", "bench", "consistency",
                       "all stages before this report"], "the report says what each stage cost"
     assert (out / "merge" / "config.json").is_file() and (out / "train-feedback" / "merged").is_dir()
-    assert main(["build", str(recipe), "--quick", "--out", str(out)]) == 0
+    assert main(["build", str(recipe), "--quick", "--out", str(out), *override]) == 0
     second = capsys.readouterr().out
     assert second.count("cached") == 7 and " done (" not in second
 

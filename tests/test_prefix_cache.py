@@ -118,6 +118,31 @@ def test_store_does_not_rewind_a_sliding_layer_past_its_window(tiny_gemma_dir):
     assert torch.allclose(logits, reference, atol=1e-4)
 
 
+def test_store_keeps_a_long_shared_start_past_the_window(tiny_gemma_dir):
+    """Claims about one long document: the third prompt runs only its own tail, though every stored full
+    prompt is past the sliding window (cannot be rewound); the logits equal the uncached pass."""
+    cached, _ = backends(tiny_gemma_dir)
+    model, seq = cached.model, encode(cached)[0]
+    window = model.config.sliding_window
+    doc = seq[: window + 40]
+    prompts = [doc + [7 + i, 9, 11 + i, 13] for i in range(3)]
+    seen = []
+    store = PrefixStore()
+    hook = model.register_forward_pre_hook(lambda m, a, kw: seen.append(kw["input_ids"].shape[1]), with_kwargs=True)
+    try:
+        with torch.inference_mode():
+            got = [score_batch(model, [p], cached.tokenizer.pad_token_id, store) for p in prompts]
+    finally:
+        hook.remove()
+    with torch.inference_mode():
+        ref = [model(input_ids=torch.tensor([p]), logits_to_keep=1).logits[:, -1, :] for p in prompts]
+    assert all(torch.allclose(g, r, atol=1e-4) for g, r in zip(got, ref))
+    # first prompt: all but its last token, then the last; second: the shared start stored once, then its
+    # tail; third: only its tail (3 new tokens + the last), nothing of the document again
+    assert seen[-2:] == [3, 1] and sum(seen[-2:]) == 4
+    assert any(len(k) == len(doc) for k in store._entries)
+
+
 def test_unsupported_models_fall_back_to_the_uncached_pass(tiny_gemma_dir):
     cached, plain = backends(tiny_gemma_dir)
     model = copy.deepcopy(cached.model)
@@ -139,7 +164,11 @@ def test_prefix_reuse_equals_uncached_pass_on_gemma3_270m(data_dir):
 
     from judgesmith.data.sources import prometheus_absolute
 
-    converted = Path.home() / ".cache" / "judgesmith" / "models" / "gemma-3-270m"  # skip a fresh conversion
+    from judgesmith.models import embedded_entry
+
+    models = Path.home() / ".cache" / "judgesmith" / "models"  # skip a fresh conversion
+    converted = next((p for p in (models / embedded_entry("gemma-3-270m"), models / "gemma-3-270m")
+                      if (p / "config.json").is_file()), models / "gemma-3-270m")
     name = str(converted) if (converted / "config.json").is_file() else "gemma-3-270m"
     cached = HFBackend.from_name(name, batch_size=3)
     plain = HFBackend(cached.model, cached.tokenizer, batch_size=3, prefix_reuse=False)

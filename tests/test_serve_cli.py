@@ -61,3 +61,8 @@ def test_reward_rubric_and_policy_tokenizer_at_start_up(tiny_model_dir, monkeypa
 def test_a_bad_reward_rubric_fails_before_loading_the_model(caplog):
     assert main(["serve", "--model", "no-such-model", "--reward-rubric", "no-such-rubric"]) == 2
     assert "--reward-rubric" in caplog.text and "loading" not in caplog.text
+
+
+def test_a_grounded_reward_rubric_is_refused_at_start_up(caplog):
+    assert main(["serve", "--model", "no-such-model", "--reward-rubric", "faithfulness"]) == 2
+    assert "needs each item's context" in caplog.text and "loading" not in caplog.text

@@ -93,6 +93,7 @@ def test_policy_tokenizer_format_splits_the_queries(tiny_backend):
     ("/get_reward", {"labels": ["x"]}, 422, "send 'query'"),
     ("/get_reward", {"query": ["<|user|>\nQ<|end|>\n<|assistant|>\nA"] * 5}, 413, "5 queries in one request"),
     ("/get_reward", {"prompts": ["Q"], "responses": ["A"], "rubric": "no-such"}, 400, "unknown rubric preset"),
+    ("/score", {"queries": "Q", "documents": "A", "rubric": "faithfulness"}, 400, "judges a response against a context"),
     ("/score", {"queries": ["a", "b"], "documents": ["x", "y", "z"]}, 422, "2 queries for 3 documents"),
     ("/score", {"queries": "q"}, 422, "send 'queries' and 'documents'"),
     ("/score", {"queries": "q", "documents": ["x " * 3000]}, 413, "--max-request-tokens"),

@@ -175,3 +175,24 @@ def test_tokens_seen_counts_the_whole_run_across_two_resumes(tiny_model_dir, tmp
     logged = [e["tokens_total"] for e in metric_lines(tmp_path / "cut") if "tokens_total" in e]
     assert logged == sorted(logged) and logged[-1] == whole.tokens_seen
     assert json.loads((tmp_path / "cut" / "judgesmith.json").read_text())["tokens_seen"] == whole.tokens_seen
+
+
+def test_tokens_seen_comes_from_the_trainer_state_not_the_last_log_line(tiny_model_dir, tmp_path):
+    """Logged at steps 1 and 3, checkpointed at 2 and 4, killed after 2: the resumed run's total still
+    counts step 2 (the last log line before the checkpoint is step 1's)."""
+    from judgesmith.train.run import build_trainer, train
+
+    build = tmp_path / "build"
+    write_jsonl(build / "absolute" / "train.jsonl", sft_rows(8))
+    recipes = {name: make_recipe(tiny_model_dir, {"build_dir": str(build), "kind": "absolute"}, tmp_path / name,
+                                 max_steps=4, batch_size=1, logging_steps=3, save_steps=2) for name in ("whole", "cut")}
+    whole = train(recipes["whole"])
+    trainer = build_trainer(recipes["cut"], tmp_path / "cut").trainer
+    trainer.add_callback(StopAt(2))
+    trainer.train()
+    cut = train(recipes["cut"])
+    assert cut.resumed_from.endswith("checkpoint-2") and cut.global_step == 4
+    assert cut.tokens_seen == whole.tokens_seen > 0
+    state = json.loads((tmp_path / "cut" / "checkpoints" / "checkpoint-4" / "trainer_state.json").read_text())
+    assert state["num_input_tokens_seen"] == whole.tokens_seen
+    assert json.loads((tmp_path / "cut" / "judgesmith.json").read_text())["tokens_seen"] == whole.tokens_seen

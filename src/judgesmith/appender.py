@@ -8,7 +8,7 @@ torn line. The file is never rewritten, so a kill during the repair cannot destr
 
 Two runs appending to the same file would judge every item twice, so the writer holds an exclusive,
 non-blocking `flock` on the output for the whole run; a second run is refused and told which process
-holds it.
+holds it (its command line with any API key or token masked).
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ import json
 import os
 from pathlib import Path
 from typing import Any, Iterable
+
+from judgesmith.redact import redact
 
 try:
     import fcntl
@@ -42,7 +44,8 @@ def lock_holder(path: Path) -> str:
                     cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
                 except OSError:
                     cmd = ""
-                return f"process {pid}" + (f" ({cmd.strip()[:200]})" if cmd.strip() else "")
+                cmd = redact(" ".join(cmd.split()))[:200]  # one line, never the holder's --api-key
+                return f"process {pid}" + (f" ({cmd})" if cmd else "")
     except OSError:
         pass
     return "another process"
@@ -120,6 +123,11 @@ class JsonlAppender:
             self._fh.flush()
             os.fsync(self._fh.fileno())
 
+    def discard(self) -> None:
+        """Empty the file (under the lock): `--force-new` starts the verdicts over."""
+        os.ftruncate(self._fh.fileno(), 0)
+        os.fsync(self._fh.fileno())
+
     def close(self) -> None:
         self._fh.close()
 
@@ -138,13 +146,9 @@ def write_jsonl_atomic(path: str | Path, records: Iterable[dict]) -> bool:
         path.unlink(missing_ok=True)
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        for rec in records:
-            fh.write(json.dumps(rec) + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    from judgesmith.errors_file import replace_atomic
+
+    replace_atomic(path, (json.dumps(rec) + "\n" for rec in records))
     return True
 
 

@@ -20,20 +20,22 @@ rubric given by name is resolved (the CLI and the loader may read rubric files; 
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from judgesmith.records import AbsoluteItem, PairwiseItem, Rubric
-from judgesmith.rubrics import resolve_rubric
+from judgesmith.rubrics import is_grounded, resolve_rubric
 
 FIELD_ERROR = "item_field"  # a field's own error; its message names the field (the server reports it at the item)
 ITEM_ERROR = "item"  # an error about the whole item
 GOLD_PAIR = ("A", "B", "tie")
+LANGUAGE = re.compile(r"[A-Za-z]{2,3}")  # ISO 639-1 (two letters); 639-3 codes pass too
 # The order bad fields are reported in (an item with several problems names the first).
-ORDER = ("id", "instruction", "response", "response_a", "response_b", "reference_answer", "context", "rubric",
-         "gold_score", "score", "gold", "label")
+ORDER = ("id", "instruction", "response", "response_a", "response_b", "reference_answer", "context", "language",
+         "rubric", "gold_score", "score", "gold", "label")
 
 __all__ = ["AbsoluteItemIn", "PairwiseItemIn", "check_unicode", "lone_surrogate", "reason", "rubric_field", "show",
            "typed", "validate_item"]
@@ -122,6 +124,7 @@ class _ItemIn(BaseModel):
     instruction: str = Field(None, validate_default=True, description="the task the response(s) answer")
     reference_answer: str | None = Field(None, description="a score-5 answer, if you have one")
     context: str | None = Field(None, description="text the instruction refers to (documents, a conversation)")
+    language: str | None = Field(None, description="ISO 639-1 code of the judged text, e.g. 'de' (optional)")
     rubric: str | Rubric | None = Field(
         None, description="preset name, rendered '[criteria]\\nScore 1: ...' text or an object; default: the run's")
 
@@ -156,14 +159,27 @@ class _ItemIn(BaseModel):
     def _optional_text(cls, value: Any, info: ValidationInfo) -> str | None:
         return _text(value, info.field_name, False)
 
+    @field_validator("language", mode="before")
+    @classmethod
+    def _language(cls, value: Any) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, str) or not LANGUAGE.fullmatch(value.strip()):
+            raise _bad(f"'language' must be an ISO 639-1 code such as 'en' or 'de', got {show(value)}")
+        return value.strip().lower()
+
     @field_validator("rubric", mode="before")
     @classmethod
     def _rubric(cls, value: Any) -> str | Rubric | None:
         return rubric_field(value)
 
     def record_fields(self, rubric: Rubric, fallback_id: str) -> dict[str, Any]:
+        if is_grounded(rubric) and (self.context is None or not self.context.strip()):
+            raise ValueError(f"the rubric [{rubric.criteria[:60]}] judges the response against a context, but "
+                             + ("'context' is empty" if self.context is not None else "the item has no 'context'")
+                             + "; add the document the response must be supported by, or choose another rubric")
         return dict(id=self.id if self.id is not None else fallback_id, instruction=self.instruction, rubric=rubric,
-                    reference_answer=self.reference_answer, context=self.context,
+                    reference_answer=self.reference_answer, context=self.context, language=self.language,
                     **{name: getattr(self, name) for name in self.TEXTS})
 
 

@@ -6,6 +6,8 @@ Input schema (one JSON object per line), checked by the one item schema in `judg
   "gold"?}` (`gold` is "A", "B" or "tie"); `score` and `label` are accepted for `gold_score` and `gold`
 `rubric` is a preset name, a rubric file path, a rendered `[criteria]\\nScore 1: ...` string or a
 `{criteria, score1_description..score5_description}` object; missing means the run's default rubric.
+A rubric file named in an item is read only from the folder the run allows (`--rubric-dir`), named
+relative to it, and an error about it says where the file is wrong, never what it holds.
 
 A bad line never stops a run: each line is decoded and parsed on its own (lines end at `\\n` only, so a
 lone CR does not shift the numbering; a UTF-8 BOM is allowed at the start of the file), and whatever is
@@ -47,8 +49,10 @@ class InputRow:
     line: int | None = None
 
 
-def _rubric(value: str | Rubric | None, default: Rubric, where: str, cache: dict | None) -> Rubric:
-    """The item's rubric: the run's default, an inline object (already checked) or a name resolved once per file."""
+def _rubric(value: str | Rubric | None, default: Rubric, where: str, cache: dict | None,
+            rubric_dir: str | Path | None = None) -> Rubric:
+    """The item's rubric: the run's default, an inline object (already checked) or a name resolved once per file
+    (rubric files only from `rubric_dir`)."""
     from judgesmith.items import check_unicode
 
     if value is None or isinstance(value, Rubric):
@@ -57,7 +61,7 @@ def _rubric(value: str | Rubric | None, default: Rubric, where: str, cache: dict
         found = cache[value]
     else:
         try:
-            found = resolve_rubric(value, where="rubric")
+            found = resolve_rubric(value, where="rubric", rubric_dir=rubric_dir)
         except ValueError as exc:
             found = str(exc)
         if cache is not None:
@@ -70,7 +74,8 @@ def _rubric(value: str | Rubric | None, default: Rubric, where: str, cache: dict
 
 
 def row_from_dict(d: Any, kind: str, default_rubric: Rubric, where: str, fallback_id: str,
-                  rubric_cache: dict | None = None, line: int | None = None) -> InputRow:
+                  rubric_cache: dict | None = None, line: int | None = None,
+                  rubric_dir: str | Path | None = None) -> InputRow:
     """Validate one input object with the item schema (`judgesmith.items`); raises ValueError naming the field."""
     from judgesmith.items import validate_item
 
@@ -78,7 +83,7 @@ def row_from_dict(d: Any, kind: str, default_rubric: Rubric, where: str, fallbac
         item = validate_item(d, kind)
     except ValueError as exc:
         raise ValueError(f"{where}: {exc}") from None
-    rubric = _rubric(item.rubric, default_rubric, where, rubric_cache)
+    rubric = _rubric(item.rubric, default_rubric, where, rubric_cache, rubric_dir)
     return InputRow(item.to_record(rubric, fallback_id), item.gold_value, line)
 
 
@@ -109,8 +114,11 @@ def parse_line(raw: bytes, where: str) -> Any:
         raise ValueError(f"{where}: cannot be read ({exc})") from None
 
 
-def read_items(path: str | Path, kind: str, default_rubric: Rubric) -> tuple[list[InputRow], list[BadLine]]:
-    """Read a JSONL file of items, collecting bad lines (bytes, JSON, fields, types, rubric files, duplicate ids)."""
+def read_items(path: str | Path, kind: str, default_rubric: Rubric,
+               rubric_dir: str | Path | None = None) -> tuple[list[InputRow], list[BadLine]]:
+    """Read a JSONL file of items, collecting bad lines (bytes, JSON, fields, types, rubric files, duplicate ids).
+
+    A rubric file named in an item is read only from `rubric_dir` (None: never)."""
     from judgesmith.items import MODELS, show
 
     if kind not in MODELS:
@@ -125,7 +133,7 @@ def read_items(path: str | Path, kind: str, default_rubric: Rubric) -> tuple[lis
         where = f"line {number}"
         try:
             row = row_from_dict(parse_line(raw, where), kind, default_rubric, where, fallback_id=str(number),
-                                rubric_cache=cache, line=number)
+                                rubric_cache=cache, line=number, rubric_dir=rubric_dir)
         except ValueError as exc:
             bad.append(BadLine(number, str(exc)))
             continue
@@ -160,4 +168,14 @@ def done_ids(path: str | Path) -> set[str]:
 
 
 def read_verdicts(path: str | Path) -> list[Verdict]:
-    return [Verdict.from_dict(d) for d in read_jsonl(path) if isinstance(d, dict)]
+    """Every verdict line of a file, in order; lines that are not verdicts (no id or kind) are skipped."""
+    from judgesmith.judge.resume import is_verdict
+
+    out = []
+    for d in read_jsonl(path):
+        if is_verdict(d):
+            try:
+                out.append(Verdict.from_dict(d))
+            except (TypeError, ValueError):
+                continue
+    return out

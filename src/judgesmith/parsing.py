@@ -3,9 +3,17 @@
 The rule: the verdict is the judge's *own* last well-formed `[RESULT]` marker.
 Models write the verdict last, so parsing is anchored at the end; a marker does
 not count when it is
-- inside double quotes (straight or curly; a quote left open by a cut-off output
-  runs to the end), as in `...ends with the text "[RESULT] 5", is poor`, or right
-  after a single quote or backtick (`'[RESULT] 5'`), or
+- quoted: inside any common quote pair (straight, curly, „German“, «guillemets»,
+  ‹single›, 「corner」, `backticks`, 'single'; a quote left open by a cut-off output
+  runs to the end), as in `...ends with the text "[RESULT] 5", is poor`, or on a
+  `> ` block-quoted line, or right after a single quote or backtick (`'[RESULT] 5'`).
+  A straight quote opens only where a quotation can start (after a space or an
+  opening bracket, before text) and closes only where one can end, so a stray inch
+  mark (`5" tall`) neither opens a quote nor flips the pairing of the others. A
+  straight quote that pairs with nothing is ignored, except that a marker right
+  after one (`word"[RESULT] 5`) counts as quoted; what is left is decided by the
+  echo rule below (the judge's own last marker outside text copied from the
+  prompt); or
 - an echo of the judged text (pass it as `judged`; the engine passes the whole
   prompt: responses, rubric, template): the marker and the 20 non-space
   characters before it (fewer when the judged text has fewer) appear verbatim in
@@ -80,18 +88,58 @@ def _squash(text: str) -> str:
     return _SQUASH.sub("", text).lower()
 
 
-def _quoted_spans(text: str) -> list[tuple[int, int]]:
-    """(open, close) index pairs of double-quoted stretches; an unclosed quote runs to the end."""
-    straight = [i for i, ch in enumerate(text) if ch == '"']
-    closes = straight[1::2] + [len(text)] * (len(straight) % 2)
-    spans = list(zip(straight[0::2], closes))
-    start = text.find("\u201c")
-    while start >= 0:
-        end = text.find("\u201d", start + 1)
-        end = len(text) if end < 0 else end
-        spans.append((start, end))
-        start = text.find("\u201c", end + 1)
-    return spans
+# opener -> the characters that close it ("»" and "›" also open the reversed Danish/German style)
+_PAIRS = {"\u201c": "\u201d", "\u201e": "\u201c\u201d", "\u00ab": "\u00bb", "\u00bb": "\u00ab", "\u2039": "\u203a",
+          "\u203a": "\u2039", "\u300c": "\u300d", "\u300e": "\u300f", "\u301d": "\u301e\u301f",
+          "\u201a": "\u2018\u2019", "\u2018": "\u2019"}
+_SYMMETRIC = "\"`\uff02'"  # straight double, backtick, fullwidth double, straight single
+_OPEN_AFTER = "([{<:;,=/-\u2013\u2014"
+_BLOCK_QUOTE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
+
+
+def _can_open(text: str, i: int) -> bool:
+    """A symmetric quote at `i` can start a quotation: after a space, line start or opening bracket, before text."""
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return (before.isspace() or before in _OPEN_AFTER or before in _PAIRS) and not after.isspace()
+
+
+def _can_close(text: str, i: int) -> bool:
+    """...and can end one: after text, and (for a single quote) not inside a word, as in don't."""
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return not before.isspace() and not (text[i] in "'\u2019" and after.isalnum())
+
+
+def _quoted_spans(text: str) -> tuple[list[tuple[int, int]], set[int]]:
+    """(open, close) index pairs of quoted stretches, and where straight double quotes were left unpaired.
+
+    An unclosed quote runs to the end (a cut-off output); `> ` block-quoted lines are spans too."""
+    spans, stray, i, n = [], set(), 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in _PAIRS and (ch not in "\u2018" or _can_open(text, i)):
+            ends = [j for j in (text.find(c, i + 1) for c in _PAIRS[ch]) if j >= 0]
+            if not ends and ch in "\u2018\u201a":  # unclosed single: an apostrophe, not a quotation
+                i += 1
+                continue
+            end = min(ends, default=n)
+        elif ch in _SYMMETRIC and _can_open(text, i):
+            end = i + 1
+            while end < n and not (text[end] == ch and _can_close(text, end)):
+                end += 1
+            if end == n and ch == "'":  # an unclosed single quote is an apostrophe ('tis), not a quotation
+                i += 1
+                continue
+        else:
+            if ch in "\"\uff02":
+                stray.add(i)
+            i += 1
+            continue
+        spans.append((i, end))
+        i = end + 1
+    spans += [(m.start(), m.end()) for m in _BLOCK_QUOTE.finditer(text)]
+    return spans, stray
 
 
 def _common_suffix(a: str, b: str) -> int:
@@ -106,15 +154,21 @@ class _Own:
 
     def __init__(self, text: str, judged: Sequence[str | None]):
         self.text = text
-        self.spans = _quoted_spans(text)
+        self.spans, self.unpaired = _quoted_spans(text)
+        self.closes = {b for _, b in self.spans}
         self.judged = [_squash(_clean(j)) for j in judged if j]
 
     def __call__(self, match: re.Match[str]) -> bool:
         return not self.quoted(match.start()) and not self.echo(match)
 
     def quoted(self, pos: int) -> bool:
-        """Inside double quotes, or right after an opening single quote or backtick ('[RESULT] 5')."""
-        return any(a < pos < b for a, b in self.spans) or self.text[:pos].rstrip().endswith(("'", "`", "\u2018"))
+        """Inside a quoted span or block quote, or right after an opening single quote or backtick ('[RESULT] 5')."""
+        if any(a <= pos < b for a, b in self.spans):
+            return True
+        head = self.text[:pos].rstrip()  # an opening mark left open: not the closing end of a span
+        if len(head) - 1 in self.unpaired:  # glued to a double quote that pairs with nothing: "[RESULT] 5
+            return True
+        return head.endswith(("'", "`", "\u2018")) and len(head) - 1 not in self.closes
 
     def echo(self, match: re.Match[str]) -> bool:
         frag = _squash(match.group(0))

@@ -47,8 +47,9 @@ class Rubric:
         return f"[{self.criteria}]"
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any], where: str = "rubric") -> "Rubric":
-        """Build from `{criteria, score1_description..score5_description}` with clear errors."""
+    def from_mapping(cls, data: Mapping[str, Any], where: str = "rubric", quote: bool = True) -> "Rubric":
+        """Build from `{criteria, score1_description..score5_description}` with clear errors
+        (`quote=False`: the errors never repeat the data's own keys, for files read on an item's say-so)."""
         if not isinstance(data, Mapping):
             raise ValueError(f"{where}: expected a mapping with 'criteria', got {type(data).__name__}")
         criteria = data.get("criteria")
@@ -57,7 +58,8 @@ class Rubric:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise ValueError(f"{where}: unknown rubric fields {unknown}; expected {sorted(known)}")
+            named = unknown if quote else f"({len(unknown)})"
+            raise ValueError(f"{where}: unknown rubric fields {named}; expected {sorted(known)}")
         values = {k: str(v) for k, v in data.items() if k != "criteria" and v is not None}
         return cls(criteria=criteria.strip().strip("[]"), **values)
 
@@ -97,10 +99,13 @@ class AbsoluteItem:
     rubric: Rubric
     reference_answer: str | None = None
     context: str | None = None
+    language: str | None = None  # ISO 639-1 code of the judged text ("de"), when known
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["rubric"] = self.rubric.to_dict()
+        if d["language"] is None:
+            del d["language"]
         return d
 
 
@@ -115,6 +120,7 @@ class PairwiseItem:
     rubric: Rubric
     reference_answer: str | None = None
     context: str | None = None
+    language: str | None = None  # ISO 639-1 code of the judged text ("de"), when known
 
     def swapped(self) -> "PairwiseItem":
         """The same pair with positions exchanged (for position-bias control)."""
@@ -126,11 +132,14 @@ class PairwiseItem:
             rubric=self.rubric,
             reference_answer=self.reference_answer,
             context=self.context,
+            language=self.language,
         )
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["rubric"] = self.rubric.to_dict()
+        if d["language"] is None:
+            del d["language"]
         return d
 
 

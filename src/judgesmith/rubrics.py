@@ -70,9 +70,34 @@ PRESETS: dict[str, Rubric] = {
         score5_description="The response is fully correct against the reference answer, relevant, helpful, and "
                            "shows depth, appropriate creativity and the right level of detail.",
     ),
+    # Grounded grading (docs/grounded.md): is the response supported by the context it was given?
+    # Binary sets map supported -> 5 and not supported -> 1; WiCE's partially supported -> 3.
+    "faithfulness": Rubric(
+        criteria="Is every claim in the response supported by the context?",
+        score1_description="The response contradicts the context, or its main claim has no support in it.",
+        score2_description="The response's main claim is not supported by the context; at most minor details are.",
+        score3_description="Some claims in the response are supported by the context; others are not, or cannot "
+                           "be verified from it.",
+        score4_description="The response is supported by the context apart from a minor detail that the context "
+                           "does not state.",
+        score5_description="Every claim in the response is supported by the context.",
+    ),
 }
 
 DEFAULT_PRESET = "helpfulness"
+
+
+GROUNDED_PRESETS = ("faithfulness",)
+
+
+def is_grounded(rubric: Rubric) -> bool:
+    """True for a grounded preset (`faithfulness`): a rubric that judges a response against its context.
+
+    Such a rubric on an item without a context would be an ungrounded judgment dressed as a grounded
+    one, so the item check refuses it. Custom rubrics are not guessed at from their wording (many
+    helpfulness rubrics speak of "the context of the conversation").
+    """
+    return any(rubric == PRESETS[name] for name in GROUNDED_PRESETS)
 
 
 def preset(name: str) -> Rubric:
@@ -83,11 +108,23 @@ def preset(name: str) -> Rubric:
     return PRESETS[key]
 
 
+def _where_wrong(exc: Exception) -> str:
+    """Where a YAML/JSON parse failed (line and column), never the text: the file may hold anything."""
+    mark = getattr(exc, "problem_mark", None)
+    if mark is not None:
+        return f"at line {mark.line + 1}, column {mark.column + 1}"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"at line {exc.lineno}, column {exc.colno}"
+    return "cannot be parsed"
+
+
 def load_rubric_file(path: str | Path) -> Rubric:
     """Load a rubric from a .yaml/.yml/.json file holding `{criteria, score1_description, ...}`.
 
     Every way the file can be wrong (missing, unreadable, not UTF-8, bad YAML/JSON, nested too deep)
-    is a ValueError that names the file, so the caller can blame the file and not its own input.
+    is a ValueError that names the file, so the caller can blame the file and not its own input. The
+    message says where the file is wrong (line, column, which field), never what it holds: a rubric
+    name in an input item must not turn into a way to read other files through the errors file.
     """
     path = Path(path)
     if not path.is_file():
@@ -109,14 +146,31 @@ def load_rubric_file(path: str | Path) -> Rubric:
     except RecursionError:
         raise ValueError(f"rubric file {path} is nested too deeply to read; fix the file") from None
     except Exception as exc:  # noqa: BLE001 - yaml.YAMLError, JSONDecodeError, int-digit limits, ...
-        problem = " ".join(str(exc).split())[:300]
         kind = "YAML" if yaml_file else "JSON"
-        raise ValueError(f"rubric file {path} is not valid {kind} ({problem}); fix the file") from None
-    return Rubric.from_mapping(data, where=f"rubric file {path}")
+        raise ValueError(f"rubric file {path} is not valid {kind} ({_where_wrong(exc)}); fix the file") from None
+    return Rubric.from_mapping(data, where=f"rubric file {path}", quote=False)
 
 
-def resolve_rubric(value: Any, where: str = "rubric") -> Rubric:
-    """Turn a preset name, a file path, a rendered rubric string or a mapping into a Rubric."""
+def item_rubric_file(value: str, rubric_dir: str | Path | None) -> Path:
+    """The file an item's `rubric` names, inside `rubric_dir`; a ValueError when there is no such folder
+    or the name leads outside it (an input file must not read arbitrary local files)."""
+    if rubric_dir is None:
+        raise ValueError(f"names a rubric file ({value!r}); rubric files named in items are read only from "
+                         "the folder given with --rubric-dir")
+    root = Path(rubric_dir).expanduser().resolve()
+    path = (root / Path(value).expanduser()).resolve()
+    if not path.is_relative_to(root):
+        raise ValueError(f"names a rubric file outside --rubric-dir {rubric_dir} ({value!r}); put it in that "
+                         "folder and name it relative to it")
+    return path
+
+
+def resolve_rubric(value: Any, where: str = "rubric", rubric_dir: str | Path | None | bool = True) -> Rubric:
+    """Turn a preset name, a file path, a rendered rubric string or a mapping into a Rubric.
+
+    `rubric_dir`: True reads any file (the user's own `--rubric`); a folder reads files only inside it,
+    named relative to it (rubrics named in input items); None reads no file at all.
+    """
     if isinstance(value, Rubric):
         return value
     if isinstance(value, dict):
@@ -129,7 +183,12 @@ def resolve_rubric(value: Any, where: str = "rubric") -> Rubric:
         if key in PRESETS:
             return PRESETS[key]
         if Path(stripped).suffix.lower() in {".yaml", ".yml", ".json"}:
-            return load_rubric_file(stripped)
+            if rubric_dir is True:
+                return load_rubric_file(stripped)
+            try:
+                return load_rubric_file(item_rubric_file(stripped, rubric_dir or None))
+            except ValueError as exc:
+                raise ValueError(f"{where}: {exc}") from None
         raise ValueError(
             f"{where}: {value!r} is neither a preset ({', '.join(sorted(PRESETS))}), "
             "a rubric file, nor a rendered '[criteria]\\nScore 1: ...' rubric"

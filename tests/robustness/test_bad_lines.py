@@ -147,7 +147,8 @@ def build_input(tmp_path) -> tuple[list[tuple[int, bytes, str | None]], bytes]:
 
 def run_cli(tiny_model_dir, inp, out, *extra) -> int:
     return main(["judge", "absolute", "--input", str(inp), "--output", str(out), "--model", str(tiny_model_dir),
-                 "--mode", "score", "--batch-size", "4", "--max-prompt-tokens", "1500", *extra])
+                 "--mode", "score", "--batch-size", "4", "--max-prompt-tokens", "1500",
+                 "--rubric-dir", str(inp.parent), *extra])
 
 
 def test_corpus_has_at_least_50_kinds_of_bad_lines(tmp_path):

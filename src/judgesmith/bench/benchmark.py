@@ -40,6 +40,7 @@ class Benchmark:
     gold: str = ""
     reported: str | None = None
     loader: Loader | None = None
+    binary: bool = False
 
     def resolve_path(self, path: str | Path | None = None) -> Path:
         """The file to read: an explicit path, else `default_path` under the data root."""
@@ -68,11 +69,12 @@ class Benchmark:
         return result
 
     def examples(self, path: str | Path | None = None, limit: int | None = None, seed: int = 0,
-                 gold_ties: bool = True, **options: Any) -> tuple[list, int]:
+                 gold_ties: bool = True, balanced: bool = False, **options: Any) -> tuple[list, int]:
         """The examples of this benchmark's kind (a seeded sample of `limit`), plus the skipped count.
 
         `gold_ties=False` drops pairs whose gold is a tie before sampling, so `limit`
-        counts decisive pairs (the ids stay those of the full file).
+        counts decisive pairs (the ids stay those of the full file). `balanced=True` (binary
+        benchmarks) samples `limit // 2` supported and as many unsupported items.
         """
         result = self.load(path, **options)
         pool = unique_ids(result.absolute if self.kind == "absolute" else result.pairwise)
@@ -81,6 +83,8 @@ class Benchmark:
         if not pool:
             raise ValueError(f"benchmark {self.name!r}: the {self.source} loader gave no {self.kind} examples"
                              + ("" if gold_ties else " without gold ties"))
+        if balanced:
+            return balanced_sample(self.name, pool, limit, seed), len(result.skipped)
         return sample(pool, limit, seed), len(result.skipped)
 
 
@@ -106,6 +110,24 @@ def sample(pool: list, limit: int | None, seed: int = 0) -> list:
     if limit < 1:
         raise ValueError(f"limit must be >= 1, got {limit}")
     keep = sorted(random.Random(seed).sample(range(len(pool)), limit))
+    return [pool[i] for i in keep]
+
+
+def balanced_sample(name: str, pool: list, limit: int | None, seed: int = 0) -> list:
+    """`limit // 2` supported and `limit // 2` unsupported examples (binary gold, `metrics.binary.supported`),
+    each a seeded sample, kept in file order; without a limit, as many of each as the smaller class has."""
+    from judgesmith.metrics.binary import supported
+
+    if any(getattr(ex, "gold_score", None) is None for ex in pool):
+        raise ValueError(f"benchmark {name!r}: balanced sampling needs a gold score on every absolute example")
+    pos = [i for i, ex in enumerate(pool) if supported(ex.gold_score)]
+    neg = [i for i, ex in enumerate(pool) if not supported(ex.gold_score)]
+    half = min(len(pos), len(neg)) if limit is None else limit // 2
+    if half > min(len(pos), len(neg)):
+        raise ValueError(f"benchmark {name!r}: a balanced sample of {limit} needs {half} items of each class; "
+                         f"the file has {len(pos)} supported and {len(neg)} not supported (lower the limit)")
+    rng = random.Random(seed)
+    keep = sorted(rng.sample(pos, half) + rng.sample(neg, half))
     return [pool[i] for i in keep]
 
 

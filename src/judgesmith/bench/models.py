@@ -49,7 +49,11 @@ def backend_factory(backend: str = "hf", batch_size: int = 8, threads: int | Non
 
 
 def release(backend: Any) -> None:
-    """Drop a backend's model and return its memory before the next model loads."""
+    """Drop a backend's model and return its memory before the next model loads (a backend with a `close()`,
+    vLLM's, shuts its engine down: its GPU memory is not freed by dropping the object)."""
+    close = getattr(backend, "close", None)
+    if callable(close):
+        close()
     for attr in ("model", "tokenizer"):
         if hasattr(backend, attr):
             try:

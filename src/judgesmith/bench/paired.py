@@ -1,8 +1,9 @@
 """Paired differences against a baseline model (default `base`): same items, paired bootstrap CIs.
 
 Per benchmark the headline metric: Pearson for absolute sets (items both models
-scored), argmax accuracy without gold ties for pairwise sets (decisive items both
-models judged), and the same accuracy on all pairwise benchmarks' items pooled.
+scored), AUROC and cross-fitted balanced accuracy for binary sets (`bench.binary`),
+argmax accuracy without gold ties for pairwise sets (decisive items both models
+judged), and the same accuracy on all pairwise benchmarks' items pooled.
 """
 
 from __future__ import annotations
@@ -15,12 +16,21 @@ from judgesmith.bench.models import ModelSpec
 from judgesmith.bench.position import pair_view
 from judgesmith.bench.protocol import Protocol
 from judgesmith.bench.store import VerdictStore
+from judgesmith.bench.binary import paired_inputs
 from judgesmith.metrics import pairwise_accuracy, paired_difference, pearson
+from judgesmith.metrics.binary import auroc, balanced_accuracy
 
 log = logging.getLogger(__name__)
 
 POOLED = "pooled pairwise"
-METRIC_NAMES = {"pearson": "Pearson", "argmax_accuracy": "argmax accuracy w/o gold ties"}
+METRIC_NAMES = {"pearson": "Pearson", "argmax_accuracy": "argmax accuracy w/o gold ties", "auroc": "AUROC",
+                "balanced_accuracy": "balanced accuracy (threshold cross-fitted)"}
+BINARY_METRICS = {"auroc": auroc, "balanced_accuracy": balanced_accuracy}
+PLAIN = {"pearson", "auroc"}  # shown as numbers; the other metrics as percentages
+
+
+def _binary(task: Any) -> bool:
+    return task.bench.kind == "absolute" and getattr(task.bench, "binary", False)
 
 
 def _absolute(task: Any, verdicts: dict, protocol: Protocol) -> dict[str, tuple[float, float]]:
@@ -73,12 +83,19 @@ def paired_differences(models: Sequence[ModelSpec], tasks: Sequence[Any], store:
             verdicts = store.load(label, t.key)
             read = _absolute if t.bench.kind == "absolute" else _pairwise
             data[label][t.key] = read(t, verdicts, protocol)
+    binary = {label: {t.key: paired_inputs(t, store.load(label, t.key), protocol, seed) for t in ok if _binary(t)}
+              for label in labels}
     rows = []
     for label in labels:
         if label == baseline:
             continue
         mine, base = data[label], data[baseline]
         for t in ok:
+            if _binary(t):
+                for metric, fn in BINARY_METRICS.items():
+                    rows.append(_row(label, t.key, metric, fn, binary[label][t.key][metric],
+                                     binary[baseline][t.key][metric], n_resamples, seed))
+                continue
             metric, fn = ("pearson", pearson) if t.bench.kind == "absolute" else ("argmax_accuracy", pairwise_accuracy)
             rows.append(_row(label, t.key, metric, fn, mine[t.key], base[t.key], n_resamples, seed))
         pair_keys = [t.key for t in ok if t.bench.kind == "pairwise"]

@@ -74,7 +74,8 @@ def _obj(values: Sequence) -> np.ndarray:
 
 
 def position_metrics(views: Sequence[PairView], mode: str, n_resamples: int, seed: int) -> dict[str, Any]:
-    """Argmax accuracies (without / with gold ties), verdict tie rate and swap consistency, as MetricResults."""
+    """Argmax accuracies (without / with gold ties), verdict tie rate and swap consistency, as MetricResults;
+    with both orders also each order's own argmax accuracy (order 1 as given, order 2 swapped)."""
     kw = {"n_resamples": n_resamples, "seed": seed}
     out: dict[str, Any] = {}
     if any(v.margin is not None for v in views):
@@ -90,6 +91,10 @@ def position_metrics(views: Sequence[PairView], mode: str, n_resamples: int, see
     if any(v.margin is not None for v in two):  # without distributions there is no argmax pick
         out["swap_consistency"] = with_ci(swap_consistency, _obj([v.first_argmax for v in two]),
                                           _obj([v.second_argmax for v in two]), **kw)
+        decisive = [v for v in two if v.gold in ("A", "B")]
+        for name, pick in (("order1_accuracy", "first_argmax"), ("order2_accuracy", "second_argmax")):
+            out[name] = with_ci(_acc(False), _obj([getattr(v, pick) for v in decisive]),
+                                _obj([v.gold for v in decisive]), **kw)
     if two and mode == "generate":
         out["swap_consistency_verdicts"] = with_ci(swap_consistency, _obj([v.first_parsed for v in two]),
                                                    _obj([v.second_parsed for v in two]), **kw)

@@ -19,18 +19,27 @@ from judgesmith.bench.report_model import Bullets, Paragraph, Plot, Plots, Repor
 from judgesmith.bench.report_sections import extra_sections
 from judgesmith.metrics import MetricResult
 
-ABS_METRICS = ("pearson", "spearman", "kendall_tau", "mae", "exact_match")
-PAIR_METRICS = ("accuracy", "accuracy_ties", "argmax_accuracy", "argmax_accuracy_ties", "tie_rate",
-                "swap_consistency", "swap_consistency_verdicts")
-PERCENT = {"exact_match", *PAIR_METRICS}
+ABS_METRICS = ("auroc", "balanced_accuracy", "balanced_accuracy_at_3", "pearson", "spearman", "kendall_tau", "mae",
+               "exact_match")
+BINARY_PERCENT = {"balanced_accuracy", "balanced_accuracy_at_3"}
+PAIR_METRICS = ("accuracy", "accuracy_ties", "argmax_accuracy", "argmax_accuracy_ties", "order1_accuracy",
+                "order2_accuracy", "tie_rate", "swap_consistency", "swap_consistency_verdicts")
+PERCENT = {"exact_match", *PAIR_METRICS, *BINARY_PERCENT}
 LABELS = {"pearson": "Pearson", "spearman": "Spearman", "kendall_tau": "Kendall tau", "mae": "MAE",
           "exact_match": "exact match", "accuracy": "acc. w/o ties", "accuracy_ties": "acc. w/ ties",
           "argmax_accuracy": "argmax acc. w/o ties", "argmax_accuracy_ties": "argmax acc. w/ ties",
-          "tie_rate": "tie rate", "swap_consistency": "swap consistency",
-          "swap_consistency_verdicts": "swap consistency (verdicts)"}
+          "tie_rate": "tie rate", "swap_consistency": "swap consistency", "order1_accuracy": "argmax acc. order 1",
+          "order2_accuracy": "argmax acc. order 2",
+          "swap_consistency_verdicts": "swap consistency (verdicts)", "auroc": "AUROC",
+          "balanced_accuracy": "bal. acc. (cross-fit threshold)", "balanced_accuracy_at_3": "bal. acc. at 3.0"}
+BINARY_NOTE = ("Binary gold: supported (gold >= 4) or not. AUROC: how well the score ranks supported above "
+               "unsupported responses (0.5: chance), no threshold. Balanced accuracy: mean recall of the two classes "
+               "(a judge that always answers one class scores 50%), with the threshold on the score chosen on a "
+               "seeded dev half and applied to the other half, both ways; at 3.0: no tuning.")
 PAIR_NOTE = ("acc.: the verdict with its tie rule (tolerance fixed at judging time; see the tuned tolerance "
              "below); argmax acc.: the larger two-order averaged probability, never a tie; w/o ties: pairs with a "
-             "decisive gold; w/ ties: every pair, a gold tie right only when predicted a tie.")
+             "decisive gold; w/ ties: every pair, a gold tie right only when predicted a tie; order 1 / order 2: the "
+             "argmax of each order alone (as given / positions exchanged), w/o ties.")
 
 
 def metric_columns(kind: str, entries: list[dict], reported: list[dict]) -> list[str]:
@@ -72,12 +81,20 @@ def table_rows(info: dict, entries: list[dict]) -> tuple[list[str], list[list[st
     return header, rows, sources
 
 
-def describe(info: dict) -> str:
+def thresholds(entries: list[dict]) -> str:
+    """The threshold each model would deploy (chosen on the dev half), as one sentence."""
+    found = [f"{e['model']} {e['threshold']['chosen']:.2f}" for e in entries if e.get("threshold")]
+    return (" Thresholds chosen on the dev half: " + ", ".join(found) + ".") if found else ""
+
+
+def describe(info: dict, entries: list[dict] | None = None) -> str:
     text = f"{info['kind']}, {info['n_items']} items, gold: {info['gold'] or 'see adapter'}"
     if info.get("gold_ties_dropped"):
         text += "; gold ties dropped before sampling (decisive pairs only)"
     if info["kind"] == "pairwise":
         text += ". " + PAIR_NOTE
+    if info.get("binary"):
+        text += ". " + BINARY_NOTE + thresholds(entries or [])
     return text + (f"; {info['skipped_rows']} rows skipped by the loader" if info["skipped_rows"] else "")
 
 
@@ -99,7 +116,7 @@ def bench_plots(key: str, info: dict, entries: list[dict]) -> Plots:
 
 def bench_section(key: str, info: dict, entries: list[dict]) -> Section:
     header, rows, sources = table_rows(info, entries)
-    blocks = [Paragraph(describe(info)), table(header, rows, reported_from=len(entries))]
+    blocks = [Paragraph(describe(info, entries)), table(header, rows, reported_from=len(entries))]
     if sources:
         blocks.append(Sources(tuple(sources)))
     blocks.append(bench_plots(key, info, entries))

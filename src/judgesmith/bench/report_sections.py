@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from judgesmith.bench.paired import METRIC_NAMES
+from judgesmith.bench.paired import METRIC_NAMES, PLAIN
 from judgesmith.bench.report_model import Block, Heading, Paragraph, Section, table
 from judgesmith.metrics import MetricResult
 
@@ -116,7 +116,7 @@ def paired_section(results: dict[str, Any]) -> Section | None:
     header = ["model", "benchmark", "metric", "model value", "baseline value", "difference [95% CI] (n)", "mode"]
     rows = []
     for r in paired["rows"]:
-        percent = r["metric"] != "pearson"
+        percent = r["metric"] not in PLAIN
         num = pct if percent else (lambda x: "n/a" if x is None else f"{x:.3f}")
         rows.append([r["model"], r["benchmark"], METRIC_NAMES.get(r["metric"], r["metric"]), num(r["value"]),
                      num(r["baseline_value"]), fmt_mr(r["difference"], percent=percent, signed=True),
@@ -154,9 +154,11 @@ def build_section(results: dict[str, Any]) -> Section | None:
         total += spent
         rows.append([label, f"{s['seconds']:.1f}", "" if whole is None else f"{whole:.1f}", f"{spent / 60:.1f}"])
     rows.append(["all stages before this report", "", "", f"{total / 60:.1f}"])
+    base = (f"Base model `{build['base_model']}` in every stage (both specialists trained from it, the merge's "
+            "base, the bench's `base`). ") if build.get("base_model") else ""
     return Section("build", f"Build `{build.get('recipe', '')}`: time per stage", (
-        Paragraph("Seconds each stage took when it ran; a stage reused from an earlier run keeps that run's time. "
-                  "A resumed stage (interrupted, then rerun) records its last invocation; for a resumed training "
+        Paragraph(base + "Seconds each stage took when it ran; a stage reused from an earlier run keeps that run's "
+                  "time. A resumed stage (interrupted, then rerun) records its last invocation; for a resumed training "
                   "stage the training log adds up every invocation, and the minutes count all of them (the gaps "
                   "between invocations are not counted)."),
         table(["stage", "seconds (last invocation)", "seconds (all invocations)", "minutes"], rows)))
@@ -177,6 +179,8 @@ def targets_section(results: dict[str, Any]) -> Section | None:
 
 
 def extra_sections(results: dict[str, Any]) -> list[Section]:
+    from judgesmith.bench.report_languages import language_section
+
     built = (targets_section(results), position_section(results), length_section(results), paired_section(results),
-             run_section(results), build_section(results))
+             language_section(results), run_section(results), build_section(results))
     return [s for s in built if s is not None]

@@ -14,6 +14,7 @@ import math
 from datetime import datetime, timezone
 from typing import Any, Sequence
 
+from judgesmith.bench.binary import binary_metrics
 from judgesmith.bench.models import ModelSpec, training_data, training_tokens
 from judgesmith.bench.paired import paired_differences
 from judgesmith.bench.position import pair_view, position_metrics, tolerance_choice
@@ -108,6 +109,9 @@ def entry_result(model: ModelSpec, task: Any, store: VerdictStore, protocol: Pro
         metrics = absolute_metrics(pts["pred"], pts["label"], pts["gold"], n_resamples=n_resamples, seed=seed)
         failures = sum(1 for p in pts["pred"] if p is None)
         tolerance = None
+        if task.bench.binary:
+            binary, threshold, counts = binary_metrics(task.examples, verdicts, protocol, n_resamples, seed)
+            metrics.update(binary)
     else:
         pts = _pairwise_points(task.examples, verdicts, protocol)
         metrics = pairwise_metrics(pts["pred"], pts["gold"], n_resamples=n_resamples, seed=seed)
@@ -117,7 +121,9 @@ def entry_result(model: ModelSpec, task: Any, store: VerdictStore, protocol: Pro
         metrics["length_preference"] = _length_preference(task.examples, views, n_resamples, seed)
         tolerance = tolerance_choice(views, [ex.item.id for ex in task.examples], n_resamples, seed)
     ece = expected_calibration_error(pts["confidence"], pts["correct"]) if pts["confidence"] else math.nan
-    return {
+    binary_kind = task.bench.kind == "absolute" and task.bench.binary
+    extra = {"threshold": threshold, "gold_classes": counts} if binary_kind else {}
+    return {**extra,
         "model": model.label, "benchmark": task.key, "kind": task.bench.kind, "mode": protocol.mode,
         "n_items": len(task.examples), "n_judged": judged, "parse_failures": failures,
         "metrics": {k: m.to_dict() for k, m in metrics.items()},
@@ -141,7 +147,8 @@ def compute_results(models: Sequence[ModelSpec], tasks: Sequence[Any], store: Ve
             "title": t.bench.title, "kind": t.bench.kind, "adapter": t.bench.name, "gold": t.bench.gold,
             "n_items": len(t.examples), "skipped_rows": t.skipped_rows, "status": "skipped" if t.error else "ok",
             "reason": t.error, "reported": [r.to_dict() for r in reported_for(t.bench.reported)],
-            "gold_ties_dropped": not getattr(t, "gold_ties", True),
+            "gold_ties_dropped": not getattr(t, "gold_ties", True), "binary": t.bench.binary,
+            "languages": languages(t.examples),
         }
         if t.bench.kind == "pairwise" and not t.error:
             benchmarks[t.key]["longer_wins"] = longer_wins_reference(t.examples, n_resamples, seed)
@@ -159,6 +166,15 @@ def compute_results(models: Sequence[ModelSpec], tasks: Sequence[Any], store: Ve
         "paired": paired_differences(models, tasks, store, protocol, baseline, n_resamples, seed),
         "throughput": summarize_throughput(throughput, [m.label for m in models]),
     }
+
+
+def languages(examples: Sequence) -> dict[str, int]:
+    """Item language -> count (items without one count under "unknown")."""
+    out: dict[str, int] = {}
+    for ex in examples:
+        lang = getattr(ex.item, "language", None) or "unknown"
+        out[lang] = out.get(lang, 0) + 1
+    return out
 
 
 def summarize_throughput(records: Sequence[dict[str, Any]], labels: Sequence[str]) -> list[dict[str, Any]]:

@@ -41,15 +41,16 @@ def prepare_tasks(entries: Sequence[Any], seed: int = 0, limit: int | None = Non
     """Load each suite entry (`SuiteEntry` or `(key, Benchmark, limit, path)`); `limit` caps every entry."""
     tasks = []
     for entry in entries:
-        gold_ties = True
+        gold_ties, balanced = True, False
         if isinstance(entry, tuple):
             key, bench, own_limit, path, options = (*entry, None, None, None)[:5]
         else:
             key, bench, own_limit, path, options = entry.key, entry.resolve(), entry.limit, entry.path, entry.options
-            gold_ties = entry.gold_ties
+            gold_ties, balanced = entry.gold_ties, entry.balanced
         cap = min(x for x in (own_limit, limit) if x is not None) if (own_limit or limit) else None
         try:
-            examples, skipped = bench.examples(path, limit=cap, seed=seed, gold_ties=gold_ties, **(options or {}))
+            examples, skipped = bench.examples(path, limit=cap, seed=seed, gold_ties=gold_ties, balanced=balanced,
+                                               **(options or {}))
             tasks.append(BenchTask(key, bench, examples, skipped, gold_ties=gold_ties))
         except (FileNotFoundError, ValueError) as exc:
             log.warning("benchmark %s skipped: %s", key, exc)

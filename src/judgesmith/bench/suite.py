@@ -6,8 +6,10 @@ and from an installed package; `--suite FILE.yaml` reads that file.
 
 A suite lists benchmarks with an optional per-benchmark `limit` (a seeded random
 sample, so a CPU run finishes in reasonable time), `path` (for files outside
-the bundled data) and `gold_ties: false` (pairwise: drop gold ties before sampling,
-so `limit` counts decisive pairs), plus an optional `consistency` section whose `limit` counts
+the bundled data), `gold_ties: false` (pairwise: drop gold ties before sampling,
+so `limit` counts decisive pairs), `balanced: true` (binary sets: half supported, half not),
+`binary: true` (your own absolute file whose gold says supported, 5, or not, 1)
+and loader `options` (e.g. `max_context_words`, a context budget), plus an optional `consistency` section whose `limit` counts
 questions, not items.
 """
 
@@ -30,6 +32,8 @@ class SuiteEntry(Strict):
     limit: int | None = Field(default=None, ge=1)
     path: str | None = None
     gold_ties: bool = True
+    balanced: bool = False
+    binary: bool | None = None  # your own absolute file with supported/not labels (5 / 1): read it as binary
     options: dict[str, Any] = Field(default_factory=dict)
 
     @property
@@ -37,9 +41,17 @@ class SuiteEntry(Strict):
         return self.id or self.benchmark
 
     def resolve(self) -> Benchmark:
+        from dataclasses import replace
+
         from judgesmith.bench.adapters import get_benchmark
 
-        return get_benchmark(self.benchmark)
+        bench = get_benchmark(self.benchmark)
+        if self.binary is not None:
+            if self.binary and bench.kind != "absolute":
+                raise ValueError(f"benchmark {self.key!r}: `binary: true` reads absolute 1-5 golds as supported "
+                                 f"(>= 4) or not; {self.benchmark} is {bench.kind}")
+            bench = replace(bench, binary=self.binary)
+        return bench
 
 
 class Suite(Strict):

@@ -18,7 +18,7 @@ from typing import Any, Optional
 from pydantic import BaseModel, ConfigDict, model_validator
 
 ALL_PAIRWISE = "all pairwise"
-PLAIN = {"pearson", "spearman", "kendall_tau", "mae"}  # shown as numbers; the rest as percentages
+PLAIN = {"pearson", "spearman", "kendall_tau", "mae", "auroc"}  # shown as numbers; the rest as percentages
 
 
 class TargetSpec(BaseModel):

@@ -7,12 +7,17 @@ is instant; torch and transformers load only inside `run`.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import importlib.util
 import logging
+import signal
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Iterator, Optional, Sequence
+
+from judgesmith.redact import redact
 
 # (subcommand, module under judgesmith.cli). A module that is not there yet is skipped.
 COMMANDS: tuple[tuple[str, str], ...] = (
@@ -56,6 +61,50 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: stop like Ctrl-C (finished work is already saved), and say which signal it was."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise Stopped(signum)
+
+
+@contextmanager
+def stop_signals() -> Iterator[None]:
+    """SIGTERM/SIGHUP raise `Stopped` for the length of a command (main thread only), then the old handlers."""
+    old = {}
+    for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if sig is None:
+            continue
+        try:
+            old[sig] = signal.signal(sig, _stop)
+        except ValueError:  # not the main thread: leave signals alone
+            break
+    try:
+        yield
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+
+
+def os_error_text(exc: OSError) -> str:
+    """One line for a failed file operation, saying what to do about it."""
+    where = exc.filename or "a file"
+    hint = {errno.ENOSPC: "the disk is full; free some space and rerun (finished work is kept)",
+            errno.EDQUOT: "the disk quota is used up; free some space and rerun (finished work is kept)",
+            errno.EROFS: "the folder is on a read-only file system; choose another path",
+            errno.EACCES: "permission denied; choose a path you may write to",
+            errno.EPERM: "operation not permitted; choose a path you may write to",
+            errno.EISDIR: "it is a folder; name a file",
+            errno.ENOTDIR: "a part of the path is a file, not a folder; fix the path",
+            errno.EEXIST: "a file is in the way of a folder to create; fix the path"}.get(exc.errno)
+    return f"cannot use {where}: {hint or exc.strerror or exc}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -64,13 +113,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "_run", None):
         parser.print_help()
         return 2
+    log = logging.getLogger("judgesmith")
     try:
-        return int(args._run(args) or 0)
+        with stop_signals():
+            return int(args._run(args) or 0)
     except (ValueError, FileNotFoundError) as exc:
-        logging.getLogger("judgesmith").error("%s", exc)
+        log.error("%s", redact(str(exc), getattr(args, "api_key", None)))
         return 2
+    except OSError as exc:
+        log.debug("file error", exc_info=True)
+        log.error("%s", redact(os_error_text(exc), getattr(args, "api_key", None)))
+        return 2
+    except Stopped as exc:
+        name = signal.Signals(exc.signum).name
+        log.warning("stopped by %s; finished work is saved, rerun the same command to resume", name)
+        return 128 + exc.signum
     except KeyboardInterrupt:
-        logging.getLogger("judgesmith").warning("interrupted; finished work is saved, rerun to resume")
+        log.warning("interrupted; finished work is saved, rerun to resume")
         return 130
 
 

@@ -11,7 +11,8 @@ def add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", action="append", required=True, metavar="LABEL=NAME",
                    help="model to judge with, e.g. base=gemma-3-270m or merged=runs/merged (repeatable)")
     p.add_argument("--suite", default="default",
-                   help="a suite shipped with judgesmith (default, main-cpu, cpu-build, full) or a YAML file")
+                   help="a suite shipped with judgesmith (default, main-cpu, cpu-build, full, grounded-cpu, "
+                        "grounded-full) or a YAML file")
     p.add_argument("--out", required=True, help="output folder (verdicts, results, report); rerun to resume")
     p.add_argument("--mode", choices=("generate", "score"), default="generate",
                    help="generate: feedback then a label; score: label distribution in one forward pass (fast on CPU)")

@@ -13,12 +13,12 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from judgesmith.models import EMBEDDED, resolve_model_dir
+    from judgesmith.models import EMBEDDED, embedded_entry, resolve_model_dir
     from judgesmith.paths import home
 
     if args.action == "list":
         for name in sorted(EMBEDDED):
-            ready = (home() / "models" / name / "config.json").is_file()
+            ready = (home() / "models" / embedded_entry(name) / "config.json").is_file()
             print(f"{name:<24} {'converted' if ready else 'not converted yet'}")
         return 0
     if not args.name:

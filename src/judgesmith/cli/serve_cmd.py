@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+from dataclasses import replace
 
 log = logging.getLogger("judgesmith.serve")
 
@@ -39,6 +40,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     p.add_argument("--policy-tokenizer", default=None,
                    help="the RL policy's tokenizer (embedded name, folder or hub id): its chat template splits "
                         "/get_reward queries into instruction and response (default: common templates recognised)")
+    p.add_argument("--read-timeout", type=float, default=10.0,
+                   help="seconds a client may take to send a whole request (headers and body); slower: 408")
     p.add_argument("--allowed-hosts", default="",
                    help="comma-separated names the Host header may carry when no --api-key is set, besides "
                         "localhost and IP addresses (DNS-rebinding protection); '*' allows any")
@@ -49,36 +52,41 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from judgesmith.judge.backends import engine_label, make_backend
-    from judgesmith.rubrics import resolve_rubric
+    from judgesmith.rubrics import is_grounded, resolve_rubric
     from judgesmith.serve.app import create_app
     from judgesmith.serve.chat_split import policy_format
     from judgesmith.serve.settings import ServeSettings
+    from judgesmith.serve.timeouts import read_timeout_protocol
 
     reward_rubric = resolve_rubric(args.reward_rubric, where="--reward-rubric")
-    fmt = policy_format(args.policy_tokenizer) if args.policy_tokenizer else None
-    if args.host not in ("127.0.0.1", "localhost", "::1") and not args.api_key:
-        log.warning("serving on %s without --api-key: anyone who can reach this port can use the model "
-                    "(by IP address, or by the names in --allowed-hosts)", args.host)
-    log.info("loading %s", args.model)
-    backend = make_backend("hf", args.model, batch_size=args.max_batch, threads=args.threads)
+    if is_grounded(reward_rubric):
+        raise ValueError(f"--reward-rubric {args.reward_rubric}: a grounded rubric needs each item's context, which "
+                         "/get_reward and /score do not take; choose another rubric")
     mode = "score" if args.mode == "auto" else args.mode
     settings = ServeSettings(
         model_name=args.served_model_name or args.model, host=args.host, port=args.port, api_key=args.api_key,
         max_batch=args.max_batch, max_wait_ms=args.max_wait_ms, default_mode=mode, max_new_tokens=args.max_new_tokens,
         max_items=args.max_items, max_body_bytes=args.max_body_bytes,
         max_prompt_tokens=args.max_prompt_tokens or None,
-        max_request_tokens=args.max_request_tokens,
+        max_request_tokens=args.max_request_tokens, read_timeout_s=args.read_timeout,
         allowed_hosts=tuple(h for h in args.allowed_hosts.split(",") if h.strip()),
-        reward_rubric=reward_rubric, policy_format=fmt,
+        reward_rubric=reward_rubric,
     )
-    app = create_app(backend, settings)
+    fmt = policy_format(args.policy_tokenizer) if args.policy_tokenizer else None
+    if args.host not in ("127.0.0.1", "localhost", "::1") and not args.api_key:
+        log.warning("serving on %s without --api-key: anyone who can reach this port can use the model "
+                    "(by IP address, or by the names in --allowed-hosts)", args.host)
+    log.info("loading %s", args.model)
+    backend = make_backend("hf", args.model, batch_size=args.max_batch, threads=args.threads)
+    app = create_app(backend, replace(settings, policy_format=fmt))
     log.info("judge server on http://%s:%d (page at /, OpenAPI at /openapi.json)", args.host, args.port)
     log.info("%s", startup_mode_line(args.mode, engine_label(backend, mode)))
     log.info("rewards (/get_reward, /score): the expected 1-5 score under rubric %r; queries split by %s",
              args.reward_rubric,
              f"{fmt.name}'s chat template" if fmt else "the common chat templates (chatml, llama3, gemma, phi3, "
                                                        "mistral) or the prompts sent")
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False,
+                http=read_timeout_protocol(settings.read_timeout_s))
     return 0
 
 

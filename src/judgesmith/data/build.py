@@ -85,9 +85,28 @@ def _reasons(skipped: list[Skipped]) -> dict[str, int]:
 
 
 def _source_entry(spec: SourceSpec, result: LoadResult, path: Path | str) -> dict[str, Any]:
-    return {"name": spec.name, "file": str(path), "sha256": sha256(Path(path)),
+    return {"name": spec.name, "file": str(path), "sha256": sha256(Path(path)), "rows_read": result.rows_read,
             "absolute": len(result.absolute), "pairwise": len(result.pairwise), "skipped": len(result.skipped),
             "skipped_reasons": _reasons(result.skipped), "skipped_rows": [str(s) for s in result.skipped]}
+
+
+def check_rows(what: str, result: LoadResult, path: Path | str, optional: bool, how: str) -> None:
+    """Log rows read / kept / dropped for one file; a file that gives no rows is an error unless optional.
+
+    A 0-byte benchmark file silently switched decontamination off, an empty source silently cost
+    its pairs: both must be loud."""
+    read = result.rows_read if result.rows_read is not None else result.count + len(result.skipped)
+    log.info("%s (%s): %d rows read, %d kept (%d absolute, %d pairwise), %d dropped", what, path, read,
+             result.count, len(result.absolute), len(result.pairwise), len(result.skipped))
+    if result.count:
+        return
+    reasons = "; ".join(f"{n} x {r}" for r, n in list(_reasons(result.skipped).items())[:3])
+    problem = f"{what}: {path} gave no rows ({read} read" + (f", dropped: {reasons})" if reasons else ")")
+    if optional:
+        log.warning("%s; it is marked optional, so the build goes on without it", problem)
+        return
+    raise ValueError(f"{problem}. The file may be empty, cut short or damaged: check it (or download it "
+                     f"again), or {how}")
 
 
 def _benchmarks(recipe: Recipe, data_root: Path | None, base: Path | None, train_files: set[str]
@@ -113,6 +132,8 @@ def _benchmarks(recipe: Recipe, data_root: Path | None, base: Path | None, train
             files[name] = {"file": str(path), "note": "missing; not checked"}
             continue
         result, path = load_spec(spec, data_root, base, recipe.seed, strict=False)
+        check_rows(f"decontamination benchmark {name}", result, path, spec.optional or name in dec.optional,
+                   f"list {name!r} under decontamination.optional in the recipe to build without it")
         out[name] = result.absolute + result.pairwise
         files[name] = {"file": str(path), "sha256": sha256(Path(path)), "rows": len(out[name]), "drop": name in drop}
     return out, drop & set(out), files
@@ -174,11 +195,11 @@ def build(recipe: Recipe, out: str | Path, strict: bool = False, base: Path | No
     sources, absolute, pairwise, train_files = [], [], [], set()
     for spec in specs.values():
         result, path = load_spec(spec, data_root, base, recipe.seed, strict, spec.limit)
+        check_rows(f"source {spec.name}", result, path, spec.optional,
+                   "set `optional: true` on the source in the recipe to build without it")
         loaded = result.count
         if spec.sample is not None:
             result = _sampled(result, spec.sample, recipe.seed)
-        log.info("%s: %d absolute, %d pairwise, %d skipped", spec.name, len(result.absolute),
-                 len(result.pairwise), len(result.skipped))
         sources.append(_source_entry(spec, result, path) | ({"sampled_from": loaded} if spec.sample else {}))
         train_files.add(str(path))
         absolute += [_renamed(e, spec.name) for e in result.absolute]
@@ -225,7 +246,7 @@ def _sampled(result: LoadResult, n: int, seed: int) -> LoadResult:
     keep = set(random.Random(f"{seed}:{result.source}").sample(range(len(rows)), n))
     picked = [ex for i, ex in enumerate(rows) if i in keep]
     return LoadResult(result.source, [e for e in picked if isinstance(e, AbsoluteExample)],
-                      [e for e in picked if isinstance(e, PairwiseExample)], result.skipped)
+                      [e for e in picked if isinstance(e, PairwiseExample)], result.skipped, result.rows_read)
 
 
 def _renamed(ex: Any, name: str) -> Any:

@@ -26,7 +26,9 @@ class Dataset:
     `rubric` is the rubric preset given to the loader when the dataset is loaded by name
     (`None`: the file carries its own rubrics). `decontam` marks evaluation files that a data
     build with `decontamination.check: known` checks training questions against. `options`
-    are further loader options; `aliases` are old names that still find the row.
+    are further loader options; `aliases` are old names that still find the row. `binary` marks an
+    absolute benchmark whose gold is supported (gold >= 4) or not: it is scored by balanced accuracy
+    and AUROC on the judge's expected score (`metrics.binary`), not by correlation.
     """
 
     name: str
@@ -40,6 +42,7 @@ class Dataset:
     may_train: bool = False
     may_bench: bool = False
     decontam: bool = False
+    binary: bool = False
     options: Mapping[str, Any] = field(default_factory=dict)
     aliases: tuple[str, ...] = ()
 
@@ -51,6 +54,26 @@ class Dataset:
 def _eval(name: str, title: str, loader: str, path: str, kind: Kind, gold: str, **more: Any) -> Dataset:
     """A bundled evaluation file: benchmarked, and checked for contamination."""
     return Dataset(name, title, loader, path, kind, gold, may_bench=True, decontam=True, **more)
+
+
+def _grounded(name: str, title: str, loader: str, path: str, gold: str, **more: Any) -> Dataset:
+    """A grounded benchmark file: binary gold (supported or not), the `faithfulness` preset, decontaminated."""
+    return Dataset(name, title, loader, path, "absolute", gold, rubric="faithfulness", may_bench=True, decontam=True,
+                   binary=True, **more)
+
+
+_SUMMEDITS = "grounded/summedits/data/summedits"
+_CONSISTENT = "annotators: consistent 5 / inconsistent 1"
+_WICE = "grounded/wice/code_and_resources/entailment_inputs/oracle_chunks/claim/"
+_WICE_GOLD = "annotators: supported 5 / partially supported 3 / not supported 1 (binary: only 5 is supported)"
+_ATTR = "grounded/attributionbench/data/"
+_ATTR_GOLD = "annotators: attributable 5 / not attributable 1"
+_HALUEVAL = "grounded/halueval/generation/qa/qa_one-turn_data.json"
+_HALUEVAL_GOLD = "the right answer over the hallucinated one"
+_MEMERAG_GOLD = "annotators: Supported 5 / Not Supported 1 (Challenging to determine skipped); bench only"
+_UHGEVAL = "multilingual/uhgeval/src/eval_suite/benchs/uhgeval/dataset_uhgeval_concise.jsonl.gz"
+_UHGEVAL_GOLD = "the real continuation over the hallucinated one"
+MEMERAG_LANGUAGES = ("en", "de", "es", "fr", "hi")
 
 
 CATALOGUE: tuple[Dataset, ...] = (
@@ -87,6 +110,42 @@ CATALOGUE: tuple[Dataset, ...] = (
             "pairwise", "GPT-4-turbo A/B (ties skipped)", rubric="helpfulness", may_train=True),
     Dataset("hh_rlhf", "HH-RLHF harmless-base test (pairwise)", "hh_rlhf", "hh_rlhf/harmless-base_test.jsonl.gz",
             "pairwise", "human chosen response", rubric="harmlessness", may_train=True),
+    # Grounded grading (shared/data/grounded, multilingual/uhgeval): is the response supported by its
+    # context? Gold 5 supported / 1 not (`data.sources.grounded.common`); bench rows are binary.
+    Dataset("summedits", "SummEdits test split (absolute, grounded)", "summedits", _SUMMEDITS, "absolute",
+            _CONSISTENT, rubric="faithfulness", may_train=True, options={"split": "test"}),
+    _grounded("summedits_eval", "SummEdits evaluation split (grounded)", "summedits", _SUMMEDITS, _CONSISTENT,
+              options={"split": "evaluation"}),
+    Dataset("summedits_eval_pairs", "SummEdits evaluation split, consistent vs inconsistent edit (grounded pairs)",
+            "summedits", _SUMMEDITS, "pairwise", "the consistent edit of one summary over an inconsistent one",
+            rubric="faithfulness", may_bench=True, decontam=True,
+            options={"split": "evaluation", "pairs": True, "pairs_per_summary": 4, "absolute": False}),
+    Dataset("wice", "WiCE dev (absolute, grounded)", "wice", _WICE + "dev.jsonl.gz", "absolute", _WICE_GOLD,
+            rubric="faithfulness", may_train=True),
+    _grounded("wice_test", "WiCE test (grounded)", "wice", _WICE + "test.jsonl.gz", _WICE_GOLD),
+    Dataset("attributionbench", "AttributionBench dev (absolute, grounded)", "attributionbench",
+            _ATTR + "dev_all_subset_balanced.jsonl.gz", "absolute", _ATTR_GOLD, rubric="faithfulness", may_train=True),
+    _grounded("attributionbench_test", "AttributionBench test, in-distribution 500 (grounded)", "attributionbench",
+              _ATTR + "test_all_subset_balanced_sampled500.jsonl.gz", _ATTR_GOLD),
+    Dataset("begin", "BEGIN dev + WoW test (absolute, grounded)", "begin", "grounded/begin", "absolute",
+            "annotators: fully attributable 5 / not 1; Generic skipped", rubric="faithfulness", may_train=True),
+    Dataset("halueval_qa", "HaluEval QA, training questions (grounded pairs + absolute)", "halueval_qa", _HALUEVAL,
+            "both", _HALUEVAL_GOLD, rubric="faithfulness", may_train=True, options={"part": "train", "absolute": True}),
+    Dataset("halueval_qa_heldout", "HaluEval QA, held-out questions (grounded pairs)", "halueval_qa", _HALUEVAL,
+            "pairwise", _HALUEVAL_GOLD, rubric="faithfulness", may_bench=True, decontam=True,
+            options={"part": "heldout"}),
+    Dataset("dialfact", "DialFact testsmall (absolute, grounded)", "dialfact", "grounded/dialfact/scripts/testsmall.jsonl.gz",
+            "absolute", "SUPPORTS 5 / NOT ENOUGH INFO 2 / REFUTES 1", rubric="faithfulness", may_train=True),
+    Dataset("qags", "QAGS CNN/DM + XSum summary sentences (absolute, grounded)", "qags", "grounded/qags/data",
+            "absolute", "majority of 3 workers: yes 5 / no 1", rubric="faithfulness", may_train=True),
+    Dataset("felm", "FELM (absolute factuality, no context)", "felm", "grounded/felm/data", "absolute",
+            "every segment correct 5 / else 1 (annotators)", rubric="factual_validity", may_bench=True, binary=True),
+    *(_grounded(f"memerag_{lang}", f"MEMERAG {lang} answer sentences (grounded)", "memerag",
+                f"grounded/memerag/data/memerag/{lang}.jsonl.gz", _MEMERAG_GOLD) for lang in MEMERAG_LANGUAGES),
+    Dataset("uhgeval", "UHGEval zh, training rows (grounded pairs)", "uhgeval", _UHGEVAL, "pairwise", _UHGEVAL_GOLD,
+            rubric="faithfulness", may_train=True, options={"part": "train"}),
+    Dataset("uhgeval_heldout", "UHGEval zh, held-out rows (grounded pairs)", "uhgeval", _UHGEVAL, "pairwise",
+            _UHGEVAL_GOLD, rubric="faithfulness", may_bench=True, decontam=True, options={"part": "heldout"}),
     # Hub-only sets: give `path:` to a local copy (or a hub id, online).
     Dataset("hhh", "HHH Alignment (pairwise)", "prometheus_hhh", None, "pairwise",
             "human A/B; file hhh_alignment_eval.json from prometheus-eval", reported="hhh", may_bench=True),

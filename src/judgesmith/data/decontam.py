@@ -1,7 +1,8 @@
 """Decontamination: find training rows that share a question with a benchmark, and drop them.
 
-Two checks on the instruction text: question keys (own id, normalized-text hash, FastChat
-MT-Bench/Vicuna ids quoted in the text, see `data.questions`) and word n-gram overlap
+Two checks on the question text (the instruction, plus the context of grounded rows): question
+keys (own id, normalized-text hash, FastChat MT-Bench/Vicuna ids quoted in the text, see
+`data.questions`) and word n-gram overlap
 (n=13 by default, lower-cased `\\w+` words). Every overlap is reported; rows overlapping a
 benchmark marked `drop` are removed, together with every other row of the same question,
 so no response to a benchmark question stays in training.
@@ -61,6 +62,14 @@ class DecontamReport:
                 "overlaps": [asdict(o) for o in self.overlaps]}
 
 
+def question_text(ex: Example) -> str:
+    """What identifies a row's question: the instruction, plus the context document for grounded rows
+    (their instructions are often one fixed sentence, "Summarize the document"; the document is what a
+    training row must not share with a benchmark item)."""
+    context = getattr(ex.item, "context", None)
+    return ex.item.instruction + ("\n" + context if context and context.strip() else "")
+
+
 def ngrams(text: str, n: int) -> set[int]:
     """Hashed word n-grams; a text shorter than n words is one gram (so exact short questions match)."""
     words = normalize(text).split()
@@ -79,7 +88,7 @@ class BenchIndex:
         self.keys: dict[str, str] = {}
         self.grams: dict[int, str] = {}
         for ex in examples:
-            text = ex.item.instruction
+            text = question_text(ex)
             for key in question_keys(ex.provenance.question_id, text, data_root):
                 self.keys.setdefault(key, ex.item.id)
             for g in ngrams(text, n):
@@ -104,8 +113,9 @@ def find_overlaps(train: Iterable[Example], benches: Sequence[BenchIndex], n: in
     """Every (training row, benchmark) pair that shares a question key or >= min_ngrams n-grams."""
     out: list[Overlap] = []
     for ex in train:
-        keys = question_keys(ex.provenance.question_id, ex.item.instruction, data_root)
-        grams = ngrams(ex.item.instruction, n)
+        text = question_text(ex)
+        keys = question_keys(ex.provenance.question_id, text, data_root)
+        grams = ngrams(text, n)
         for bench in benches:
             hit = bench.match(keys, grams)
             if hit is None or (not hit[0] and hit[1] < min_ngrams):
@@ -147,8 +157,8 @@ def contaminated_items(train: Sequence[Example], benchmarks: dict[str, Sequence[
     for name, examples in benchmarks.items():
         ids = []
         for ex in examples:
-            hit = index.match(question_keys(ex.provenance.question_id, ex.item.instruction, data_root),
-                              ngrams(ex.item.instruction, n))
+            text = question_text(ex)
+            hit = index.match(question_keys(ex.provenance.question_id, text, data_root), ngrams(text, n))
             if hit is not None and (hit[0] or hit[1] >= min_ngrams):
                 ids.append(ex.item.id)
         if ids:

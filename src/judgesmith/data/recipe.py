@@ -18,6 +18,10 @@
       n: 13
       drop: [vicuna, autoj_pairwise, llmbar_natural, pandalm]   # overlapping questions are removed
       check: known                # also report overlaps with every other known benchmark
+
+A source or benchmark file that gives no rows at all (empty, truncated, every row bad) stops the build
+with an error naming it, unless the recipe marks it optional (`optional: true` on the source or the
+benchmark entry, or its name in `decontamination.optional`).
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ class SourceSpec(Strict):
     pairs_max_per_question: int | None = Field(default=None, ge=1)  # seeded sample of a question's pairs
     limit: int | None = Field(default=None, ge=1)  # the first N rows of the file
     sample: int | None = Field(default=None, ge=1)  # a seeded random sample of N of the loaded examples
+    optional: bool = False  # a file that gives no rows is a warning, not an error
 
     @model_validator(mode="after")
     def _known(self) -> "SourceSpec":
@@ -73,6 +78,7 @@ class BenchSpec(Strict):
     loader: str | None = None
     path: str | None = None
     options: dict[str, Any] = Field(default_factory=dict)
+    optional: bool = False  # a file that gives no rows is a warning, not an error
 
 
 class AbsoluteSpec(Strict):
@@ -120,6 +126,7 @@ class DecontamSpec(Strict):
     drop: list[str | BenchSpec] = Field(default_factory=list)
     check: Literal["known", "drop_only"] = "known"
     enabled: bool = True
+    optional: list[str] = Field(default_factory=list)  # benchmarks whose file may give no rows (a warning)
 
 
 class Recipe(Strict):

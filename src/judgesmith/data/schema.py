@@ -70,6 +70,7 @@ class LoadResult:
     absolute: list[AbsoluteExample] = field(default_factory=list)
     pairwise: list[PairwiseExample] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    rows_read: int | None = None  # rows of the file(s) looked at; None when the loader does not count them
 
     @property
     def count(self) -> int:

@@ -2,7 +2,8 @@
 
 `{"id", "kind", "source", "question_id", "prompt": [system, user], "completion": [assistant]}`;
 the user turn is the Prometheus prompt, the completion `prompts.target_text(feedback, label)`.
-A pairwise example without feedback is written label-only (`[RESULT] A`), the text score mode forces.
+An example without feedback is written label-only (`Feedback: [RESULT] 4`, `[RESULT] A`), the text score
+mode forces.
 """
 
 from __future__ import annotations
@@ -21,7 +22,13 @@ def _record(ex: AbsoluteExample | PairwiseExample, rec_id: str, kind: str, targe
 
 
 def absolute_records(ex: AbsoluteExample, targets: Targets = "all") -> list[dict]:
-    """One record per gold feedback (`all`) or for the first only; each with its own score as label."""
+    """One record per gold feedback (`all`) or for the first only; each with its own score as label.
+
+    An example with gold scores but no feedback at all (human labels: grounded sets, your own labelled
+    file) gives one label-only record (`Feedback: [RESULT] 5`) with its first score.
+    """
+    if not any(fb and fb.strip() for fb in ex.gold_feedbacks) and ex.gold_scores:
+        return [_record(ex, ex.item.id, "absolute", target_text("", str(ex.gold_scores[0])))]
     pairs = list(zip(ex.gold_feedbacks, ex.gold_scores))
     pairs = pairs[:1] if targets == "first" else pairs
     many = len(pairs) > 1

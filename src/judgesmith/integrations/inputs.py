@@ -64,17 +64,24 @@ def column_values(kwargs: dict, name: str | None, size: int) -> list[Any]:
     return values
 
 
+def _optional(value: Any) -> str | None:
+    return completion_text(value) if value is not None else None
+
+
 def absolute_items(prompts: Sequence[Any], completions: Sequence[Any], rubric: Rubric,
-                   references: Sequence[Any]) -> list[AbsoluteItem]:
+                   references: Sequence[Any], contexts: Sequence[Any] | None = None) -> list[AbsoluteItem]:
+    """`contexts`: the documents each completion must be grounded in (a RAG policy's retrieved passages)."""
+    contexts = contexts if contexts is not None else [None] * len(completions)
     return [AbsoluteItem(id=str(i), instruction=prompt_text(p), response=completion_text(c), rubric=rubric,
-                         reference_answer=completion_text(r) if r is not None else None)
-            for i, (p, c, r) in enumerate(zip(prompts, completions, references))]
+                         reference_answer=_optional(r), context=_optional(x))
+            for i, (p, c, r, x) in enumerate(zip(prompts, completions, references, contexts))]
 
 
 def pairwise_items(prompts: Sequence[Any], completions: Sequence[Any], baselines: Sequence[Any], rubric: Rubric,
-                   references: Sequence[Any]) -> list[PairwiseItem]:
+                   references: Sequence[Any], contexts: Sequence[Any] | None = None) -> list[PairwiseItem]:
     """The completion is always Response A, the baseline Response B (swap judges the other order too)."""
+    contexts = contexts if contexts is not None else [None] * len(completions)
     return [PairwiseItem(id=str(i), instruction=prompt_text(p), response_a=completion_text(c),
-                         response_b=completion_text(b), rubric=rubric,
-                         reference_answer=completion_text(r) if r is not None else None)
-            for i, (p, c, b, r) in enumerate(zip(prompts, completions, baselines, references))]
+                         response_b=completion_text(b), rubric=rubric, reference_answer=_optional(r),
+                         context=_optional(x))
+            for i, (p, c, b, r, x) in enumerate(zip(prompts, completions, baselines, references, contexts))]

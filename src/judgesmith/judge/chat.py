@@ -15,7 +15,7 @@ from judgesmith.templates import GEMMA_TEMPLATE
 
 log = logging.getLogger(__name__)
 
-__all__ = ["GEMMA_TEMPLATE", "fold_system", "render", "supports_system"]  # GEMMA_TEMPLATE: re-exported
+__all__ = ["GEMMA_TEMPLATE", "encode_prompt", "fold_system", "render", "supports_system"]  # GEMMA_TEMPLATE: re-exported
 
 
 def supports_system(tokenizer: Any) -> bool:
@@ -49,3 +49,9 @@ def render(tokenizer: Any, prompt: Prompt, assistant_prefix: str = "") -> tuple[
         log.debug("chat template rejected the system role (%s); folding it into the user turn", exc)
         text = tokenizer.apply_chat_template(fold_system(messages), tokenize=False, add_generation_prompt=True)
     return text + assistant_prefix, True
+
+
+def encode_prompt(tokenizer: Any, prompt: Prompt, assistant_prefix: str = "") -> list[int]:
+    """Token ids of the rendered prompt; special tokens (BOS) added only where the template did not write them."""
+    text, templated = render(tokenizer, prompt, assistant_prefix)
+    return list(tokenizer(text, add_special_tokens=not templated)["input_ids"])

@@ -9,6 +9,14 @@ response (both, for a pair) is cut to the same largest character count that lets
 and `TRUNCATION_MARK` is appended to each cut response. Batches then hold at most `batch_size`
 items and at most `max_batch_tokens` padded tokens (items x longest prompt, plus the tokens to
 generate, times samples), so a long item runs alone instead of padding its batch to its length.
+
+Memory: tokenizing costs about 270 bytes per input byte (a 20 MB response took 5.5 GB), so no whole
+text of unknown length is tokenized. A backend that knows the most characters one token can cover
+(`max_token_chars`) lets the guard bound the count from below without tokenizing: an item with more
+characters than `limit x max_token_chars` is surely over the limit, so it is rejected as it is, or,
+with truncate, its responses are first cut to that many characters (more cannot fit) and only the
+cut item is tokenized. Items are counted in chunks of `COUNT_CHUNK`, so peak memory follows the
+chunk, not the file.
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ from judgesmith.records import AbsoluteItem, PairwiseItem
 log = logging.getLogger(__name__)
 
 TRUNCATION_MARK = "\n[... response truncated to fit the judge's context]"
+COUNT_CHUNK = 64  # items tokenized per call while screening
 OVERLONG = ("reject", "truncate")
 
 
@@ -52,11 +61,19 @@ def cut_responses(item: AbsoluteItem | PairwiseItem, chars: int) -> AbsoluteItem
     return replace(item, **changes) if changes else item
 
 
+def _chars(item: AbsoluteItem | PairwiseItem) -> int:
+    """Characters of the item's own text (the prompt holds all of it, and more)."""
+    texts = [item.instruction, item.reference_answer or "", item.context or "", *(getattr(item, f) for f in
+                                                                                 _responses(item))]
+    return sum(map(len, texts))
+
+
 class LengthGuard:
     """Counts prompts, rejects or shortens over-long items (see the module doc for the rules)."""
 
     def __init__(self, backend: Any, config: Any):
         self.config = config
+        self._backend = backend
         counts = isinstance(backend, TokenCounter)
         self._count: Callable | None = backend.count_tokens if counts else None
         context = backend.context_length if counts else None
@@ -100,32 +117,65 @@ class LengthGuard:
             return out
 
     def screen(self, items: Sequence[Any]) -> list[Screened]:
-        """One `Screened` per item, in order."""
+        """One `Screened` per item, in order (counted `COUNT_CHUNK` items at a time)."""
         if self._count is None or not items:
             return [Screened(item) for item in items]
-        out = []
-        for item, n in zip(items, self._counts(items)):
-            if isinstance(n, str):
-                out.append(Screened(item, reason=n))
-            elif self.limit is None or n <= self.limit:
-                out.append(Screened(item, n))
-            elif self.config.overlong == "truncate":
-                out.append(self._shorten(item, n))
-            else:
-                out.append(Screened(item, n, reason=self._too_long(n)))
+        out: list[Screened] = []
+        for start in range(0, len(items), COUNT_CHUNK):
+            out += self._screen_chunk(items[start:start + COUNT_CHUNK])
         return out
+
+    def _screen_chunk(self, items: Sequence[Any]) -> list[Screened]:
+        out: list[Screened | None] = [self._surely_over(item) for item in items]
+        todo = [i for i, s in enumerate(out) if s is None]
+        for i, n in zip(todo, self._counts([items[i] for i in todo])):
+            item = items[i]
+            if isinstance(n, str):
+                out[i] = Screened(item, reason=n)
+            elif self.limit is None or n <= self.limit:
+                out[i] = Screened(item, n)
+            elif self.config.overlong == "truncate":
+                out[i] = self._shorten(item, n)
+            else:
+                out[i] = Screened(item, n, reason=self._too_long(n))
+        return out  # type: ignore[return-value]
+
+    def char_bound(self) -> int | None:
+        """Most characters of text a prompt within the limit can hold, or None when the backend cannot say."""
+        per_token = getattr(self._backend, "max_token_chars", None) if self.limit is not None else None
+        return self.limit * per_token if isinstance(per_token, int) and per_token > 0 else None
+
+    def _surely_over(self, item: Any) -> Screened | None:
+        """Decide an item whose text alone has more characters than any prompt within the limit, untokenized."""
+        if self.limit is None or _chars(item) <= self.limit:  # cheap test first: a token covers >= 1 character
+            return None
+        bound = self.char_bound()
+        if bound is None or _chars(item) <= bound:
+            return None
+        if self.config.overlong == "truncate":
+            return self._shorten(item, None, cap=bound)
+        return Screened(item, reason=(
+            f"prompt is over the limit of {self.limit} tokens ({self.why}): its {_chars(item)} characters are "
+            f"at least {-(-_chars(item) // (bound // self.limit))} tokens for this model; shorten the item"))
 
     def _too_long(self, tokens: int) -> str:
         return f"prompt is {tokens} tokens, over the limit of {self.limit} ({self.why}); shorten the item"
 
-    def _shorten(self, item: Any, tokens: int) -> Screened:
-        """Largest equal character cap on the responses that fits, by bisection on the cap."""
-        empty = self.count(cut_responses(item, 0))
+    def _shorten(self, item: Any, tokens: int | None, cap: int | None = None) -> Screened:
+        """Largest equal character cap on the responses that fits, by bisection on the cap.
+
+        Only cut copies are tokenized; `cap`: a cap known not to fit (the character bound), searched
+        below instead of the full length."""
+        was = f"{tokens} tokens" if tokens is not None else f"over {self.limit} tokens"
+        bare = cut_responses(item, 0)
+        bound = self.char_bound() if _chars(bare) > (self.limit or 0) else None
+        empty = self.limit + 1 if bound is not None and _chars(bare) > bound else self.count(bare)
         if empty > self.limit:
             return Screened(item, tokens, reason=(
-                f"prompt is {tokens} tokens, over the limit of {self.limit} ({self.why}), and still {empty} "
-                "tokens with the response cut to nothing; shorten the instruction, reference answer or rubric"))
-        lo, lo_tokens, hi = 0, empty, max(len(getattr(item, f)) for f in _responses(item))
+                f"prompt is {was}, over the limit of {self.limit} ({self.why}), and still over it with the "
+                "response cut to nothing; shorten the instruction, reference answer or rubric"))
+        hi = max(len(getattr(item, f)) for f in _responses(item))
+        lo, lo_tokens, hi = 0, empty, hi if cap is None else min(hi, cap)
         while hi - lo > 1:
             mid = (lo + hi) // 2
             n = self.count(cut_responses(item, mid))
@@ -136,7 +186,7 @@ class LengthGuard:
         short = cut_responses(item, lo)
         lengths = "/".join(str(len(getattr(item, f))) for f in _responses(item))
         note = (f"response shortened to its first {lo} characters (was {lengths}) to fit the limit of "
-                f"{self.limit} tokens ({self.why}); the prompt was {tokens} tokens")
+                f"{self.limit} tokens ({self.why}); the prompt was {was}")
         return Screened(short, lo_tokens, note=note)
 
 

@@ -80,12 +80,15 @@ def run_mergekit(config: dict[str, Any], out_dir: Path, seed: int) -> None:
 
 
 def copy_tokenizer(source: str, out_dir: Path) -> None:
-    """The first input's tokenizer and chat template (the check above made them identical)."""
+    """The first input's tokenizer, chat template and processor files (the check above made the tokenizers
+    identical; mergekit copies the processor files of some architectures from the base, not of all)."""
     from transformers import AutoTokenizer
 
+    from judgesmith.checkpoint import copy_processor_files
     from judgesmith.templates import save_tokenizer as save
 
     save(AutoTokenizer.from_pretrained(source), out_dir)
+    copy_processor_files(source, out_dir)
 
 
 def judge_check(out_dir: Path) -> Any:

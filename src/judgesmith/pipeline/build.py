@@ -205,7 +205,8 @@ def _report_stage(p: Plan):
 
         results = json.loads((ctx.dirs["bench"] / "results.json").read_text(encoding="utf-8"))
         earlier = [name for name in ctx.dirs if name != "report"]
-        results["build"] = {"recipe": p.recipe.name, "stages": stage_times(ctx.out, earlier)}
+        results["build"] = {"recipe": p.recipe.name, "base_model": p.recipe.base_model,
+                            "stages": stage_times(ctx.out, earlier)}
         results["targets"] = [t.model_dump(exclude_defaults=True) for t in p.recipe.targets]
         (sdir / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
         if "consistency" in ctx.dirs and (ctx.dirs["consistency"] / "consistency.json").is_file():

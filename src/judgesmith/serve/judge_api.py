@@ -48,8 +48,13 @@ def rubric_from(value: str | Rubric | None, where: str) -> Rubric:
 
 def to_records(items: Sequence[AbsoluteIn | PairwiseIn]) -> list[AbsoluteItem | PairwiseItem]:
     """Items already checked by the item schema (texts, ids, rubric objects); here only rubric names are resolved."""
-    return [it.to_record(rubric_from(it.rubric, f"items[{i}].rubric"), fallback_id=str(i))
-            for i, it in enumerate(items)]
+    records = []
+    for i, it in enumerate(items):
+        try:
+            records.append(it.to_record(rubric_from(it.rubric, f"items[{i}].rubric"), fallback_id=str(i)))
+        except ValueError as exc:  # an item the rubric cannot judge (a grounded rubric without a context)
+            raise HTTPException(422, f"items[{i}]: {exc}") from None
+    return records
 
 
 def check_lengths(judge: Judge, records: list) -> None:

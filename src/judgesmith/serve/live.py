@@ -1,7 +1,8 @@
 """Run the app under uvicorn in a background thread (tests, benchmarks, notebooks).
 
 The socket is bound before the server starts (port 0 = a free port chosen by
-the OS), so there is no race between picking a port and using it.
+the OS), so there is no race between picking a port and using it. Requests get the app's read
+timeout (`ServeSettings.read_timeout_s`, see `serve.timeouts`), as under `judgesmith serve`.
 """
 
 from __future__ import annotations
@@ -31,7 +32,12 @@ class LiveServer:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self.host, self.port))
         self.port = sock.getsockname()[1]
-        config = uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="on")
+        from judgesmith.serve.timeouts import read_timeout_protocol
+
+        state = getattr(getattr(self.app, "state", None), "judgesmith", None)
+        seconds = getattr(getattr(state, "settings", None), "read_timeout_s", 10.0)
+        config = uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="on",
+                                http=read_timeout_protocol(seconds))
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True,
                                         name="judgesmith-uvicorn")

@@ -29,6 +29,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from judgesmith.items import rubric_field
 from judgesmith.records import AbsoluteItem, Rubric
+from judgesmith.rubrics import is_grounded
 from judgesmith.serve.chat_split import instruction_of, split_query
 from judgesmith.serve.judge_api import check_count, rubric_from, run_records
 from judgesmith.serve.limits import judge_work
@@ -139,9 +140,13 @@ async def expected_scores(state: Any, items: list[AbsoluteItem]) -> list[float]:
 
 
 def _rubric(state: Any, body: _RewardBody) -> Rubric:
-    if body.rubric is not None:
-        return rubric_from(body.rubric, "rubric")
-    return state.settings.reward_rubric or rubric_from(None, "rubric")
+    """The request's rubric, else the server's; a grounded rubric is refused (these bodies carry no context)."""
+    rubric = rubric_from(body.rubric, "rubric") if body.rubric is not None else (
+        state.settings.reward_rubric or rubric_from(None, "rubric"))
+    if is_grounded(rubric):
+        raise HTTPException(400, f"rubric: [{rubric.criteria[:60]}] judges a response against a context, which "
+                                 "this endpoint does not take; choose another rubric or use /v1/judge/absolute")
+    return rubric
 
 
 @router.post("/get_reward")

@@ -36,6 +36,7 @@ class ServeSettings:
     `reward_rubric`: the rubric `/get_reward` and `/score` judge under when a request names none
     (None: helpfulness). `policy_format`: the policy's chat template pieces, read at start-up from
     its tokenizer, that split `/get_reward` queries (None: the common templates are recognised).
+    `read_timeout_s`: how long a client may take to send a whole request (`serve.timeouts`).
     """
 
     model_name: str = "judge"
@@ -55,6 +56,7 @@ class ServeSettings:
     max_request_tokens: int = 65_536
     reward_rubric: Rubric | None = None
     policy_format: ChatFormat | None = None
+    read_timeout_s: float = 10.0  # a request's headers and body must arrive within this (else 408)
 
     def __post_init__(self) -> None:
         if self.max_batch < 1:
@@ -66,6 +68,8 @@ class ServeSettings:
         if self.max_prompt_tokens is not None and self.max_prompt_tokens < 1:
             raise ValueError(f"max_prompt_tokens must be >= 1 (or None: the model's context), "
                              f"got {self.max_prompt_tokens}")
+        if not self.read_timeout_s > 0:
+            raise ValueError(f"read_timeout_s must be > 0, got {self.read_timeout_s}")
         if self.default_mode not in MODES:
             raise ValueError(f"default_mode must be one of {MODES}, got {self.default_mode!r}")
         if self.api_key is not None and not self.api_key.strip():

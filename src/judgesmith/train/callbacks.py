@@ -22,14 +22,15 @@ TOTAL = "tokens_total"
 
 
 class TokenCounter(TrainerCallback):
-    """Training tokens of the whole run, across resumes: every log with TRL's `num_tokens` also gets
-    `tokens_total`.
+    """Training tokens of the whole run, across resumes, from the trainer state: every log with TRL's
+    `num_tokens` also gets `tokens_total`, and at the end of training `total` is the state's count.
 
-    TRL counts `num_tokens` from zero in each process, so after a resume it holds only the tokens
-    since the checkpoint, and a run interrupted twice would report a fraction of its budget. The
-    total is also written into the trainer's log history, which each checkpoint saves, so the count
-    at the checkpoint a run resumes from is the offset of the next invocation. Add it before the
-    callbacks that read `tokens_total` (they see the same `logs` dict).
+    The trainer counts `num_input_tokens_seen` on every micro-batch (non-padding tokens, as TRL's
+    `num_tokens`; `sft_config` turns it on) and saves it in each checkpoint, so a resumed run goes on
+    from the exact count at its checkpoint, and the end count does not depend on which step was logged
+    last. TRL's own `num_tokens` restarts from zero in each process. A checkpoint written before the
+    state counted (0 there at a later step) takes its last logged total as the offset. Add this callback
+    before the ones that read `tokens_total` (they see the same `logs` dict).
     """
 
     def __init__(self) -> None:
@@ -37,24 +38,33 @@ class TokenCounter(TrainerCallback):
         self.total: Optional[int] = None
 
     def on_train_begin(self, args: Any, state: Any, control: Any, **kw: Any) -> None:
+        self.offset = self._legacy_offset(state) if state.global_step > 0 and not state.num_input_tokens_seen else 0
+        self.total = self._count(state) or None
+
+    @staticmethod
+    def _legacy_offset(state: Any) -> int:
         before = [e for e in state.log_history if e.get("step", 0) <= state.global_step]
-        # a checkpoint written before this callback existed has only TRL's count since its start
         key = TOTAL if any(TOTAL in e for e in before) else "num_tokens"
         logged = [e for e in before if key in e]
-        self.offset = int(logged[-1][key]) if logged and state.global_step > 0 else 0
-        self.total = self.offset or None
-        if logged and state.global_step > 0 and logged[-1].get("step") != state.global_step:
-            log.warning("resuming at step %d, but tokens were last logged at step %d: the steps between are "
-                        "not counted in tokens_total (make save_steps a multiple of logging_steps)",
-                        state.global_step, logged[-1].get("step"))
+        if logged and logged[-1].get("step") != state.global_step:
+            log.warning("resuming at step %d from a checkpoint without a token count; tokens were last logged at "
+                        "step %d, so the steps between are not counted in tokens_total", state.global_step,
+                        logged[-1].get("step"))
+        return int(logged[-1][key]) if logged else 0
+
+    def _count(self, state: Any) -> int:
+        return self.offset + int(state.num_input_tokens_seen or 0)
 
     def on_log(self, args: Any, state: Any, control: Any, logs: Optional[dict] = None, **kw: Any) -> None:
         if not logs or "num_tokens" not in logs:
             return
-        self.total = logs[TOTAL] = self.offset + int(logs["num_tokens"])
+        self.total = logs[TOTAL] = self._count(state)
         last = state.log_history[-1] if state.log_history else None
         if last is not None and last.get("num_tokens") == logs["num_tokens"]:
             last[TOTAL] = self.total
+
+    def on_train_end(self, args: Any, state: Any, control: Any, **kw: Any) -> None:
+        self.total = self._count(state)
 
 
 class ProgressBar(TrainerCallback):

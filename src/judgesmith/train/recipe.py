@@ -14,6 +14,11 @@ from pydantic import Field, model_validator
 from judgesmith.config import Strict, load_yaml_model
 
 ALL_PROJECTIONS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+# Modules that never get an adapter by default: the image (and audio) towers and the projectors of
+# multimodal checkpoints (Gemma 3 4B+, PaliGemma, Llava, Mistral 3, Mllama, Llama 4, Qwen2-VL, Gemma 3n).
+# Their attention layers have the same `q_proj`/`k_proj`/`v_proj` names as the language model's.
+NON_LANGUAGE = (r"(.*\.)?(vision_tower|vision_model|visual|multi_modal_projector|mm_projector|audio_tower"
+                r"|embed_vision|embed_audio)(\..*)?")
 
 
 class DataSpec(Strict):
@@ -54,11 +59,16 @@ class DataSpec(Strict):
 
 
 class LoraSpec(Strict):
+    """Where the adapters go: one rule for every family, suffixes of the projections minus the non-language
+    modules. `target_modules`: module-name suffixes or full names (a list), or one regex matched against
+    full module names (PEFT semantics). `exclude_modules` (same semantics) wins over it; null or [] to
+    adapt everything the targets match."""
+
     r: int = Field(16, ge=1)
     alpha: int = Field(32, ge=1)
     dropout: float = Field(0.05, ge=0.0, lt=1.0)
-    # A list of module-name suffixes, or one regex string matched against full module names (PEFT semantics).
     target_modules: Union[list[str], str] = Field(default_factory=lambda: list(ALL_PROJECTIONS), min_length=1)
+    exclude_modules: Optional[Union[list[str], str]] = NON_LANGUAGE
 
 
 class TrainingSpec(Strict):

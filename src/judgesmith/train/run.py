@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple, Optional
 
-from judgesmith.train.recipe import LoraSpec, TrainRecipe
+from judgesmith.train.recipe import TrainRecipe
 
 log = logging.getLogger(__name__)
 
@@ -55,14 +55,6 @@ def latest_checkpoint(folder: Path) -> Optional[Path]:
     return max(found)[1] if found else None
 
 
-def lora_config(spec: LoraSpec) -> Any:
-    from peft import LoraConfig
-
-    targets = spec.target_modules if isinstance(spec.target_modules, str) else list(spec.target_modules)
-    return LoraConfig(r=spec.r, lora_alpha=spec.alpha, lora_dropout=spec.dropout, target_modules=targets,
-                      bias="none", task_type="CAUSAL_LM")
-
-
 def runtime_dtype(requested: str) -> str:
     """bf16/fp16 only where there is a GPU: this class of CPU runs bf16 matmuls ~200x slower than fp32."""
     import torch
@@ -92,6 +84,7 @@ def sft_config(recipe: TrainRecipe, out: Path, dtype: str, has_eval: bool) -> An
         completion_only_loss=True, packing=False, padding_free=False,
         train_sampling_strategy="group_by_length" if t.group_by_length else "random",
         logging_steps=t.logging_steps, logging_first_step=True,
+        include_num_input_tokens_seen="non_padding",  # the run's token count, kept in each checkpoint's state
         save_strategy="steps", save_steps=t.save_steps, save_total_limit=t.save_total_limit,
         eval_strategy="steps" if periodic_eval else "no", eval_steps=t.eval_steps if periodic_eval else None,
         prediction_loss_only=True,  # otherwise eval keeps every batch's (tokens x vocab) logits in memory
@@ -131,6 +124,7 @@ def build_trainer(recipe: TrainRecipe, out: Path) -> Built:
     from judgesmith.models import resolve_model_dir, set_threads
     from judgesmith.train.callbacks import JsonlLogger, ProgressBar, TokenCounter
     from judgesmith.train.data import load_split, take_sources
+    from judgesmith.train.lora import adapted_modules, lora_config
     from judgesmith.train.trainer import CompletionOnlySFTTrainer
 
     t = recipe.training
@@ -151,11 +145,15 @@ def build_trainer(recipe: TrainRecipe, out: Path) -> Built:
     if eval_file is not None:
         eval_ds, _ = take_sources(load_split(eval_file, tokenizer, t.max_length, recipe.data.max_eval_examples,
                                              t.seed, required=False))
+    model = _load_model(source, dtype)
     trainer = CompletionOnlySFTTrainer(
-        model=_load_model(source, dtype), args=sft_config(recipe, out, dtype, eval_ds is not None),
+        model=model, args=sft_config(recipe, out, dtype, eval_ds is not None),
         train_dataset=train_ds, eval_dataset=eval_ds, processing_class=tokenizer,
-        peft_config=lora_config(recipe.lora), completion_logits_only=t.completion_logits_only,
+        peft_config=lora_config(recipe.lora, model), completion_logits_only=t.completion_logits_only,
     )
+    wrapped = adapted_modules(trainer.model)
+    log.info("LoRA r=%d on %d modules of %s (e.g. %s)", recipe.lora.r, len(wrapped), type(model).__name__,
+             ", ".join(wrapped[:2]))
     trainer.remove_callback(ProgressCallback)
     trainer.add_callback(TokenCounter())  # first: the callbacks after it read its `tokens_total`
     trainer.add_callback(ProgressBar())
@@ -175,6 +173,7 @@ def train(recipe: TrainRecipe, out: Optional[Path] = None, max_steps: Optional[i
     trainer, source, sources = build_trainer(recipe, out)
     resume = latest_checkpoint(out / "checkpoints")
     if resume is not None:
+        check_same_base(resume, source)
         log.info("resuming from %s", resume)
     result = trainer.train(resume_from_checkpoint=str(resume) if resume else None)
     eval_loss = trainer.evaluate()["eval_loss"] if trainer.eval_dataset is not None else None
@@ -193,6 +192,18 @@ def train(recipe: TrainRecipe, out: Optional[Path] = None, max_steps: Optional[i
         summary = _finish(recipe, trainer, source, summary, sources)
     trainer.accelerator.wait_for_everyone()
     return summary
+
+
+def check_same_base(checkpoint: Path, source: str) -> None:
+    """Refuse to resume a checkpoint trained from another base model (compared by the model's folder or hub
+    name, so a moved cache folder still resumes)."""
+    config = checkpoint / "adapter_config.json"
+    if not config.is_file():
+        return
+    trained = json.loads(config.read_text(encoding="utf-8")).get("base_model_name_or_path") or ""
+    if trained and Path(trained.rstrip("/")).name != Path(source.rstrip("/")).name:
+        raise ValueError(f"{checkpoint} was trained from {trained}, not {source}; give another output folder "
+                         "(--out) or remove the old one")
 
 
 def _run_tokens(trainer: Any) -> Optional[int]:

@@ -15,7 +15,8 @@ def as_benchmark(row: Dataset) -> Benchmark:
     if row.kind not in ("absolute", "pairwise"):
         raise ValueError(f"dataset {row.name!r} holds {row.kind} items; a benchmark is absolute or pairwise")
     return Benchmark(name=row.name, title=row.title, kind=row.kind, source=row.loader, default_path=row.path,
-                     options=row.load_options(), gold=row.gold, reported=row.reported)
+                     options=row.load_options(), gold=row.gold, reported=row.reported,
+                     binary=row.binary)
 
 
 BENCHMARKS: dict[str, Benchmark] = {row.name: as_benchmark(row) for row in sorted(CATALOGUE, key=lambda r: r.name)

@@ -22,6 +22,7 @@ from judgesmith.data.sources import (
     biggen,
     feedback_collection,
     generic,
+    grounded,
     hh_rlhf,
     layouts,
     offsetbias,
@@ -47,6 +48,7 @@ SOURCES: dict[str, Loader] = {
     "reward_bench": reward_bench.load,
     "hh_rlhf": hh_rlhf.load,
     "generic": generic.load,
+    **grounded.LOADERS,
 }
 
 # name -> (loader, path relative to the data dir): the catalogue's datasets with a file in shared/data.

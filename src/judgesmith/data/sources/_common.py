@@ -6,6 +6,7 @@ same way (`Skipped(file, row, reason)`) or raised under `strict=True`, never dro
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import hashlib
 import json
@@ -30,37 +31,56 @@ def text_qid(source: str, text: str) -> str:
     return f"{source}:{hashlib.sha1(normalize(text).encode()).hexdigest()[:12]}"
 
 
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes, a `.gz` file decompressed; a damaged or truncated file is a ValueError naming it."""
+    import zlib
+
+    try:
+        if path.suffix == ".gz":
+            with gzip.open(path, "rb") as fh:
+                return fh.read()
+        return path.read_bytes()
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        raise ValueError(f"{path}: the gzip file is damaged or cut short ({exc}); download it again") from None
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+
+
 def read_rows(path: str | Path) -> Iterator[tuple[int, Any]]:
     """(row, record) of a JSON list or a JSONL file; a bad JSONL line comes back as a `Skipped`.
 
     A `.json` file that is not a list is read as JSON lines (some upstream `.json` files are);
-    a `.gz` file is decompressed first.
+    a `.gz` file is decompressed first. JSON lines end at `\\n` only: a U+2028 or U+0085 inside
+    a string is text, not a line break. A bad byte spoils only its own line; a JSON list with one,
+    or a damaged gzip file, is an error that names the file.
     """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path} does not exist")
-    if path.suffix == ".gz":
-        with gzip.open(path, "rt", encoding="utf-8") as fh:
-            text = fh.read()
-    else:
-        text = path.read_text(encoding="utf-8")
-    stripped = text.lstrip()
-    if stripped.startswith("["):
+    data = read_bytes(path)
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    if data.lstrip().startswith(b"["):
         try:
-            data = json.loads(text)
+            records = json.loads(data.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"{path}: not valid UTF-8 (byte {exc.start + 1}); the file is damaged") from None
         except json.JSONDecodeError as exc:
-            raise ValueError(f"{path.name}: not a valid JSON list ({exc.msg} at line {exc.lineno})") from exc
-        yield from enumerate(data)
+            raise ValueError(f"{path}: not a valid JSON list ({exc.msg} at line {exc.lineno})") from None
+        yield from enumerate(records)
         return
     row = -1
-    for line in text.splitlines():
+    for line in data.split(b"\n"):
         if not line.strip():
             continue
         row += 1
         try:
-            yield row, json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield row, Skipped(path.name, row, f"not valid JSON ({exc.msg})")
+            yield row, json.loads(line.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            yield row, Skipped(path.name, row, f"not valid UTF-8 (byte {exc.start + 1} of the line)")
+        except (ValueError, RecursionError) as exc:
+            why = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply or too large a number"
+            yield row, Skipped(path.name, row, f"not valid JSON ({why})")
 
 
 def text_field(rec: Mapping[str, Any], key: str, required: bool = True, allow_empty: bool = False,
@@ -132,10 +152,11 @@ def collect(
 ) -> LoadResult:
     """Turn rows into examples with `make`; a ValueError from `make` skips the row (or raises if strict)."""
     name = Path(path).name
-    result = LoadResult(source=source)
+    result = LoadResult(source=source, rows_read=0)
     for row, rec in rows:
         if limit is not None and result.count >= limit:
             break
+        result.rows_read += 1
         try:
             if isinstance(rec, Skipped):
                 raise ValueError(rec.reason)

@@ -126,6 +126,7 @@ def load(path: str | Path, *, name: str = "arena_bench", rubric: Any = "mt_bench
             break
         part = collect(name, path_j, read_rows(path_j), _maker(name, path_j.name, rub, ctx), strict, left)
         result.absolute += part.absolute
+        result.rows_read = (result.rows_read or 0) + (part.rows_read or 0)
         result.skipped += [Skipped(f"model_judgment/{s.file}", s.row, s.reason) for s in part.skipped]
     log.info("%s: answers joined by %s", name, dict(ctx.joins))
     return result

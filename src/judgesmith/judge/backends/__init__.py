@@ -15,7 +15,7 @@ from judgesmith.judge.backends.base import Backend, Generation
 _KINDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "hf": ("judgesmith.judge.backends.hf", "HFBackend", ("batch_size", "threads", "dtype", "device")),
     "openai": ("judgesmith.judge.backends.openai_backend", "OpenAIBackend", ("base_url", "api_key")),
-    "vllm": ("judgesmith.judge.backends.vllm_backend", "VLLMBackend", ()),
+    "vllm": ("judgesmith.judge.backends.vllm_backend", "VLLMBackend", ("max_prompt_tokens", "max_new_tokens")),
     "llamacpp": ("judgesmith.judge.backends.llamacpp", "LlamaCppBackend", ("threads",)),
 }
 BACKENDS = tuple(_KINDS)

@@ -10,6 +10,7 @@ padded) are the same for all of them.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from judgesmith.judge.backends.base import ends_with_result_mark, normalize
@@ -28,6 +29,40 @@ def tokenizer_stop_ids(tokenizer: Any) -> list[int]:
     """`stop_token_ids` for a transformers tokenizer (reads `get_vocab()` once: 262k entries for Gemma)."""
     vocab = tokenizer.get_vocab()
     return stop_token_ids(tokenizer.eos_token_id, vocab.get)
+
+
+# Normalizers that never turn several input characters into one (a `Replace` is checked on its own).
+_LENGTH_KEEPING = {"Prepend", "NFD", "NFKD", "Lowercase", "Sequence", "String"}
+_REPLACE = re.compile(r'Replace\(pattern=String\("((?:[^"\\]|\\.)*)"\), content="((?:[^"\\]|\\.)*)"\)')
+
+
+def _normalizer_keeps_length(normalizer: Any) -> bool:
+    """True when the normalizer cannot shrink a text (so a token still covers at most its piece's length)."""
+    if normalizer is None:
+        return True
+    text = str(normalizer)
+    replaces = _REPLACE.findall(text)
+    if any(len(pattern) > len(content) for pattern, content in replaces):
+        return False
+    names = set(re.findall(r"\b([A-Z][A-Za-z]*)\(", _REPLACE.sub("", text)))
+    return names <= _LENGTH_KEEPING
+
+
+def max_token_chars(tokenizer: Any) -> int | None:
+    """Upper bound on the characters of input one token covers, for a transformers tokenizer; None if unknown.
+
+    The longest vocabulary piece, in its stored form (byte-level pieces count bytes, so never fewer
+    characters than they stand for; `<0xE2>` byte pieces stand for less than their length), and 4x
+    that when the tokenizer's normalizer could shrink the text before splitting it.
+    """
+    try:
+        longest = max((len(piece) for piece in tokenizer.get_vocab()), default=0)
+    except Exception:  # noqa: BLE001 - a tokenizer without a readable vocabulary: no bound
+        return None
+    if longest <= 0:
+        return None
+    backend = getattr(tokenizer, "backend_tokenizer", None)
+    return longest if _normalizer_keeps_length(getattr(backend, "normalizer", None)) else 4 * longest
 
 
 def left_pad(seqs: Sequence[list[int]], pad_id: int, device: Any) -> tuple[Any, Any]:

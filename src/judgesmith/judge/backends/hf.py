@@ -19,7 +19,7 @@ from judgesmith.judge.backends.common import (
     generated_label_probs, label_distribution, label_token_families, left_pad, tokenizer_stop_ids,
 )
 from judgesmith.judge.backends.prefix_cache import PrefixStore, score_batch, supports_prefix_reuse
-from judgesmith.judge.chat import render
+from judgesmith.judge.chat import encode_prompt
 from judgesmith.prompts import Prompt
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,17 @@ class HFBackend:
         value = getattr(text, "max_position_embeddings", None)
         return value if isinstance(value, int) and value > 0 else None
 
+    @property
+    def max_token_chars(self) -> int | None:
+        """Most characters one token of this tokenizer can stand for (computed once, ~1 s for Gemma's 262k
+        vocabulary): a text of C characters is at least C / max_token_chars tokens, so an item far over
+        the limit is rejected without tokenizing it (`judge.length`)."""
+        if not hasattr(self, "_max_token_chars"):
+            from judgesmith.judge.backends.common import max_token_chars
+
+            self._max_token_chars = max_token_chars(self.tokenizer)
+        return self._max_token_chars
+
     def count_tokens(self, prompts: Sequence[Prompt], *, suffix: str = "") -> list[int]:
         """Prompt tokens as `generate` (suffix "") or `score` (suffix = its prefix) will feed them."""
         return [len(self._encode(p, suffix)) for p in prompts]
@@ -72,9 +83,7 @@ class HFBackend:
         return list(self.tokenizer(text, add_special_tokens=False)["input_ids"])
 
     def _encode(self, prompt: Prompt, suffix: str = "", extra: Sequence[int] = ()) -> list[int]:
-        text, templated = render(self.tokenizer, prompt, suffix)
-        ids = self.tokenizer(text, add_special_tokens=not templated)["input_ids"]
-        return list(ids) + list(extra)
+        return encode_prompt(self.tokenizer, prompt, suffix) + list(extra)
 
     def _pad(self, seqs: Sequence[list[int]]) -> tuple[Any, Any]:
         return left_pad(seqs, self.tokenizer.pad_token_id, self.device)

@@ -28,6 +28,7 @@ from typing import Any, Sequence
 log = logging.getLogger(__name__)
 
 MIN_PREFIX = 8  # shorter shared prefixes are not worth a separate forward pass
+SPLIT_MIN = 16  # a shared start this much longer than any rewindable entry is stored as its own entry
 PLAIN_LAYER_TYPES = {"full_attention", "sliding_attention"}
 
 
@@ -78,9 +79,15 @@ def clone_cache(cache: Any) -> Any:
 
 
 class PrefixStore:
-    """The KV caches of the last few prefixes (batch size 1), so later batches start from them."""
+    """The KV caches of the last few prefixes (batch size 1), so later batches start from them.
 
-    def __init__(self, capacity: int = 2):
+    A stored prompt longer than a sliding window cannot be rewound to a shorter prefix, so when a new
+    prompt shares a long start with such an entry (the next claim about the same document), that start
+    is stored as an entry of its own first: later prompts with the same start (every other claim about
+    the document, and the system text + task description every prompt shares) extend it without a rewind.
+    """
+
+    def __init__(self, capacity: int = 4):
         self.capacity = capacity
         self._entries: OrderedDict[tuple[int, ...], Any] = OrderedDict()
 
@@ -105,6 +112,10 @@ class PrefixStore:
 
         tokens = tuple(tokens)
         k, key = self._best(tokens)
+        shared = max((common_prefix_len([stored, tokens]) for stored in self._entries), default=0)
+        if shared - k >= SPLIT_MIN and shared < len(tokens):
+            self.cache_for(model, tokens[:shared])  # stores exactly the shared start; extended below
+            k, key = self._best(tokens)
         if key is not None:
             self._entries.move_to_end(key)
             cache = clone_cache(self._entries[key])
