@@ -6,9 +6,9 @@ The policy (SmolLM2-135M-Instruct, embedded) answers a handful of instructions; 
 steps `JudgeEvalCallback` answers a fixed prompt set and logs the judge's mean score and the
 win rate against the step-0 answers.
 
-    python examples/grpo_with_judge.py                                   # defaults, about 5 minutes
-    python examples/grpo_with_judge.py --judge runs/gemma3-270m-cpu/merge --steps 8
-    python examples/grpo_with_judge.py --judge-url http://127.0.0.1:8000 # a running `judgesmith serve`
+    .venv/bin/python examples/grpo_with_judge.py                       # defaults, about 5 minutes
+    .venv/bin/python examples/grpo_with_judge.py --judge runs/gemma3-270m-cpu/merge --steps 8
+    .venv/bin/python examples/grpo_with_judge.py --judge-url http://127.0.0.1:8000  # a running `judgesmith serve`
 
 A handful of steps shows the wiring, not learning: expect the reward to wander, not climb.
 """
@@ -16,6 +16,7 @@ A handful of steps shows the wiring, not learning: expect the reward to wander, 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import time
 from pathlib import Path
@@ -98,6 +99,10 @@ def print_rewards():
 
 def main() -> None:
     args = parse_args()
+    # judgesmith's own progress lines (the one-time model conversions take minutes), not every library's
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        datefmt="%H:%M:%S")
+    logging.getLogger("judgesmith").setLevel(logging.INFO)
     from datasets import Dataset
     from peft import LoraConfig
     from transformers import PrinterCallback

@@ -1,8 +1,10 @@
-"""Every `judgesmith ...` command README.md shows: its flags exist and it parses, the stage-by-stage
-walk reads only what an earlier command wrote, and (slow) the commands run on tiny models and inputs.
+"""Every `judgesmith ...` command README.md shows: it runs as written after the install (it calls
+`.venv/bin/judgesmith`), its flags exist and it parses, the files it reads ship or an earlier command writes
+them, and (slow) the commands run on tiny models and inputs.
 
-A README command with a flag that does not exist, a recipe that is not there or a stage reading a
-folder no earlier stage writes fails here, so the docs cannot drift from the code again.
+A README command with a flag that does not exist, a recipe or input that is not there, a stage reading a
+folder no earlier stage writes, or a program the install does not put on the PATH fails here, so the docs
+cannot drift from the code again.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from judgesmith.cli import build_parser, main
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.M | re.S)
-INLINE = re.compile(r"`(judgesmith [^`]+)`")
+INLINE = re.compile(r"`((?:\.venv/bin/)?judgesmith [^`]+)`")
+PROGRAM = ".venv/bin/judgesmith"  # the install puts judgesmith (and python) only in .venv
+VENV_ONLY = r" (examples|benchmarks|tests|docs)/|-m (judgesmith|pytest)"  # python that needs the project's venv
 STAGES = {"judge", "data", "train", "merge", "bench", "consistency", "serve", "export", "build"}
 
 
@@ -44,13 +48,40 @@ def readme_commands(text: str) -> list[Command]:
     for i, block in enumerate(blocks):
         for line in block.group(2).replace("\\\n", " ").splitlines():
             tokens = shlex.split(line, comments=True)
-            if tokens[:1] == ["judgesmith"]:
+            if tokens[:1] in (["judgesmith"], [PROGRAM]):
                 out.append(Command(tuple(t for t in tokens[1:] if t != "..."), "..." in tokens, i, " ".join(tokens)))
     prose = FENCE.sub("", text)
     for span in INLINE.findall(prose):
         tokens = shlex.split(span)
         out.append(Command(tuple(t for t in tokens[1:] if t != "..."), True, -1, " ".join(tokens)))
     return out
+
+
+def command_names() -> set[str]:
+    """Every subcommand, action and positional choice (`data`, `build`, `absolute`, ...): a command's name."""
+    names, todo = set(), [build_parser()]
+    while todo:
+        for action in todo.pop()._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                names |= set(action.choices)
+                todo += action.choices.values()
+            elif not action.option_strings and action.choices:
+                names |= set(action.choices)
+    return names
+
+
+def shell_lines(text: str) -> list[str]:
+    """Each command of README's bash blocks (continuations joined, comments cut, `&&` chains split) and
+    each inline code span that runs something (it has an argument beyond a subcommand name)."""
+    out = []
+    for block in (m for m in FENCE.finditer(text) if m.group(1) in ("bash", "sh")):
+        for line in block.group(2).replace("\\\n", " ").splitlines():
+            out += [" ".join(shlex.split(part, comments=True)) for part in line.split("&&")]
+    names = command_names()
+    for span in re.findall(r"`([^`\n]+)`", FENCE.sub("", text)):
+        if not set(span.split()[1:]) <= names:  # more than a command's name (`judgesmith data build`)
+            out.append(span)
+    return [line for line in out if line]
 
 
 COMMANDS = readme_commands(README.read_text(encoding="utf-8"))
@@ -75,6 +106,61 @@ def opt(argv: tuple[str, ...], flag: str, default: str | None = None) -> str | N
         if token.startswith(flag + "="):
             return token.split("=", 1)[1]
     return default
+
+
+def test_every_command_runs_as_written_after_the_install():
+    """The install puts judgesmith and this project's python only in .venv: a bare `judgesmith ...` or
+    `python examples/...` is "command not found" or "No module named 'judgesmith'" for a new user."""
+    for doc in (README, ROOT / "docs" / "custom-judge.md"):  # README and the walkthrough it links
+        bare = [line for line in shell_lines(doc.read_text(encoding="utf-8"))
+                if re.match(r"(judgesmith|pytest|python3?) ", line) and (line.startswith(("judgesmith", "pytest"))
+                                                                       or re.search(VENV_ONLY, line))]
+        assert not bare, f"{doc.name} commands that need the venv but do not call {PROGRAM} / .venv/bin/python: {bare}"
+    assert any(c.argv[0] == "serve" and c.text.startswith(PROGRAM) for c in COMMANDS)  # read through the prefix
+
+
+def _judge_commands() -> list[Command]:
+    return [c for c in COMMANDS if c.block >= 0 and c.argv[:1] == ("judge",) and not c.elided]
+
+
+def test_judge_examples_read_shipped_inputs_and_write_distinct_outputs():
+    """Example inputs ship with the repository; two examples writing one verdicts file resumed each other
+    (the second judged nothing and summarised the first one's verdicts)."""
+    commands = _judge_commands()
+    assert len(commands) >= 3
+    for cmd in commands:
+        path = opt(cmd.argv, "--input")
+        if not path.startswith(("../", "runs/")):
+            assert (ROOT / path).is_file(), f"README: `{cmd.text}` reads {path}, which the repository does not ship"
+    outputs = [opt(c.argv, "--output") for c in commands]
+    assert len(set(outputs)) == len(outputs), f"README judge examples share an --output: {outputs}"
+
+
+def test_cpu_judge_examples_use_score_mode():
+    """Generate mode on 2 cores takes tens of seconds per item; the CPU examples use the fast path."""
+    slow = [c.text for c in _judge_commands() if opt(c.argv, "--backend", "hf") == "hf" and opt(c.argv, "--mode") != "score"]
+    assert not slow, f"README judge examples without --mode score: {slow}"
+
+
+def test_paths_of_the_main_job_are_its_stage_folders():
+    """`runs/gemma3-270m-cpu/NAME` in README is a stage folder that `scripts/run_cpu.sh`'s build writes."""
+    from judgesmith.pipeline.build import plan, stages
+    from judgesmith.pipeline.recipe import load_build_recipe
+
+    script = (ROOT / "scripts" / "run_cpu.sh").read_text(encoding="utf-8")
+    recipe, out = re.search(r"judgesmith build (\S+) --out (\S+)", script).groups()
+    names = {s.name for s in stages(plan(*load_build_recipe(ROOT / recipe)))}
+    named = set(re.findall(re.escape(out) + r"/([\w-]+)", README.read_text(encoding="utf-8")))
+    assert "merge" in named and any(c.argv[0] == "serve" and opt(c.argv, "--model") == f"{out}/merge" for c in COMMANDS)
+    assert named <= names, f"README names {sorted(named - names)} under {out}/, which the main job does not write"
+
+
+def test_readme_lists_every_rubric_preset():
+    from judgesmith.rubrics import PRESETS
+
+    listed = re.search(r"`rubric` is a preset\s*\(([^)]*)\)", README.read_text(encoding="utf-8")).group(1)
+    missing = set(PRESETS) - set(re.findall(r"`(\w+)`", listed))
+    assert not missing, f"README's rubric preset list misses {sorted(missing)}"
 
 
 def test_the_readme_shows_every_stage():
@@ -159,15 +245,6 @@ TINY_EXTRA = {
 NOT_RUN = {"serve", "export"}
 
 
-def _tiny_inputs(work: Path) -> None:
-    items = [{"id": f"q{i}", "instruction": f"Name a prime number ({i}).", "response": str(7 + i),
-              "gold_score": 1 + i % 5} for i in range(3)]
-    pairs = [{"id": f"p{i}", "instruction": "Name a prime number.", "response_a": "7", "response_b": str(8 + i),
-              "gold": "A"} for i in range(2)]
-    (work / "items.jsonl").write_text("".join(json.dumps(r) + "\n" for r in items))
-    (work / "pairs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in pairs))
-
-
 @pytest.mark.slow
 def test_readme_commands_run_on_tiny_models(tmp_path, monkeypatch, tiny_gemma_dir, data_dir):
     """Each bash-block command, in README order, from a checkout-like folder where `gemma-3-270m` is a tiny
@@ -179,9 +256,9 @@ def test_readme_commands_run_on_tiny_models(tmp_path, monkeypatch, tiny_gemma_di
     work = tmp_path / "checkout"
     work.mkdir()
     (work / "recipes").symlink_to(ROOT / "recipes")
+    (work / "examples").symlink_to(ROOT / "examples")  # the example inputs the judge commands read
     (tmp_path / "shared").mkdir()
     (tmp_path / "shared" / "data").symlink_to(data_dir)
-    _tiny_inputs(work)
     monkeypatch.setenv("JUDGESMITH_HOME", str(home))
     monkeypatch.setenv("JUDGESMITH_DATA", str(tmp_path / "shared" / "data"))
     monkeypatch.chdir(work)
@@ -193,5 +270,6 @@ def test_readme_commands_run_on_tiny_models(tmp_path, monkeypatch, tiny_gemma_di
         assert main([*cmd.argv, *extra]) == 0, f"README: `{cmd.text}` failed (run with {extra})"
         ran.append(cmd.argv[0])
     assert set(ran) >= STAGES - NOT_RUN
+    assert len(list((work / "runs" / "judged" / "pairs.jsonl").open())) == 5  # judged, not resumed from items
     assert (work / "runs" / "gemma3-270m-judge-nuslerp" / "config.json").is_file()
     assert json.loads((work / "runs" / "bench" / "results.json").read_text())["models"]

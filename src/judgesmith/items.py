@@ -37,8 +37,8 @@ LANGUAGE = re.compile(r"[A-Za-z]{2,3}")  # ISO 639-1 (two letters); 639-3 codes 
 ORDER = ("id", "instruction", "response", "response_a", "response_b", "reference_answer", "context", "language",
          "rubric", "gold_score", "score", "gold", "label")
 
-__all__ = ["AbsoluteItemIn", "PairwiseItemIn", "check_unicode", "lone_surrogate", "reason", "show", "typed",
-           "validate_item"]
+__all__ = ["AbsoluteItemIn", "PairwiseItemIn", "check_unicode", "lone_surrogate", "reason", "rubric_field", "show",
+           "typed", "validate_item"]
 
 
 def show(value: Any, limit: int = 60) -> str:
@@ -86,6 +86,23 @@ def _text(value: Any, name: str, required: bool) -> str | None:
     if (problem := lone_surrogate(value)) is not None:
         raise _bad(f"{name!r} {problem}")
     return value
+
+
+def rubric_field(value: Any) -> str | Rubric | None:
+    """A `rubric` field: names stay names (each edge resolves them); objects become a Rubric with the CLI's
+    messages."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return _text(value, "rubric", False)
+    try:
+        rubric = resolve_rubric(value, where="rubric")
+    except ValueError as exc:
+        raise _bad(str(exc)) from None
+    for name, text in rubric.to_dict().items():
+        if (problem := lone_surrogate(text)) is not None:
+            raise _bad(f"rubric: {name!r} {problem}")
+    return rubric
 
 
 def _required(*names: str) -> Any:
@@ -154,19 +171,7 @@ class _ItemIn(BaseModel):
     @field_validator("rubric", mode="before")
     @classmethod
     def _rubric(cls, value: Any) -> str | Rubric | None:
-        """Names stay names (each edge resolves them); objects become a Rubric with the CLI's messages."""
-        if value is None or value == "":
-            return None
-        if isinstance(value, str):
-            return _text(value, "rubric", False)
-        try:
-            rubric = resolve_rubric(value, where="rubric")
-        except ValueError as exc:
-            raise _bad(str(exc)) from None
-        for name, text in rubric.to_dict().items():
-            if (problem := lone_surrogate(text)) is not None:
-                raise _bad(f"rubric: {name!r} {problem}")
-        return rubric
+        return rubric_field(value)
 
     def record_fields(self, rubric: Rubric, fallback_id: str) -> dict[str, Any]:
         if is_grounded(rubric) and (self.context is None or not self.context.strip()):

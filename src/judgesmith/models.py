@@ -23,13 +23,17 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
+import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from judgesmith.paths import home
 from judgesmith.templates import GEMMA_TEMPLATE
 
 log = logging.getLogger(__name__)
+HEARTBEAT_S = 20.0  # seconds between "still converting" lines
 
 
 def _gemma_gguf(target: Path) -> Path:
@@ -88,11 +92,33 @@ def _ensure_chat_template(tokenizer: Any, gguf_path: Path, model_type: str) -> N
         return
     from gguf import GGUFReader
 
-    field = GGUFReader(str(gguf_path)).fields.get("tokenizer.chat_template")
+    with heartbeat("looking for a chat template in the GGUF", "its reader parses every field, the vocabulary too"):
+        field = GGUFReader(str(gguf_path)).fields.get("tokenizer.chat_template")
     if field is not None:
         tokenizer.chat_template = bytes(field.parts[field.data[0]]).decode("utf-8")
     elif model_type.startswith("gemma"):
         tokenizer.chat_template = GEMMA_TEMPLATE
+
+
+@contextmanager
+def heartbeat(what: str, hint: str = "") -> Iterator[None]:
+    """Log `what` (and `hint`) when it starts, every HEARTBEAT_S seconds while it runs and when it ends:
+    a step that prints nothing for minutes (reading a GGUF tokenizer) reads as alive, not hung."""
+    log.info("%s%s ...", what, f" ({hint})" if hint else "")
+    done, start, every = threading.Event(), time.monotonic(), HEARTBEAT_S
+
+    def beat() -> None:
+        while not done.wait(every):
+            log.info("... still %s (%.0f s so far)", what, time.monotonic() - start)
+
+    thread = threading.Thread(target=beat, name="judgesmith-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+    log.info("%s: done in %.0f s", what, time.monotonic() - start)
 
 
 def _clear_dead_partials(out_dir: Path) -> None:
@@ -108,19 +134,23 @@ def convert_gguf(gguf_path: Path, out_dir: Path) -> Path:
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    log.info("converting %s to %s (one-time, a few minutes on CPU)", gguf_path.name, out_dir)
+    log.info("converting %s to %s: one time only, 1-3 minutes on 2 CPU cores (later loads take seconds)",
+             gguf_path.name, out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     _clear_dead_partials(out_dir)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-{os.getpid()}-", dir=out_dir.parent))
     try:
-        tokenizer = AutoTokenizer.from_pretrained(str(gguf_path.parent), gguf_file=gguf_path.name)
-        model = AutoModelForCausalLM.from_pretrained(
-            str(gguf_path.parent), gguf_file=gguf_path.name, dtype=torch.float32
-        )
+        with heartbeat("reading the tokenizer from the GGUF", "about 45 s for Gemma's 262k-token vocabulary"):
+            tokenizer = AutoTokenizer.from_pretrained(str(gguf_path.parent), gguf_file=gguf_path.name)
+        with heartbeat("reading and dequantizing the weights"):
+            model = AutoModelForCausalLM.from_pretrained(
+                str(gguf_path.parent), gguf_file=gguf_path.name, dtype=torch.float32
+            )
         _strip_gguf_quantization(model)
         _ensure_chat_template(tokenizer, gguf_path, model.config.model_type)
-        model.save_pretrained(tmp)
-        tokenizer.save_pretrained(tmp)
+        with heartbeat(f"saving the converted model to {out_dir}"):
+            model.save_pretrained(tmp)
+            tokenizer.save_pretrained(tmp)
         publish(tmp, out_dir)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -67,3 +67,53 @@ def test_overwritten_in_place_is_converted_again(fake_convert, tmp_path):
 def test_cache_key_is_the_content_sha256(tmp_path):
     path = _gguf(tmp_path, b"weights")
     assert models.gguf_cache_key(path) == hashlib.sha256(b"GGUFweights").hexdigest()[:16]
+
+
+def test_first_conversion_says_it_is_alive_while_the_tokenizer_loads(monkeypatch, tmp_path, caplog):
+    """The GGUF tokenizer read printed nothing for about a minute (then the weights another): the
+    conversion now names each step and repeats a line while it runs."""
+    import logging
+    import time
+
+    import transformers
+
+    def slow_tokenizer(*args, **kwargs):
+        time.sleep(0.35)
+        raise RuntimeError("stop here")  # the rest of the conversion is not under test
+
+    monkeypatch.setattr(models, "HEARTBEAT_S", 0.1)
+    monkeypatch.setattr(transformers.AutoTokenizer, "from_pretrained", slow_tokenizer)
+    gguf = _gguf(tmp_path, b"\x00" * 64)
+    with caplog.at_level(logging.INFO, logger="judgesmith.models"), pytest.raises(RuntimeError, match="stop here"):
+        models.convert_gguf(gguf, tmp_path / "out")
+    lines = [r.getMessage() for r in caplog.records]
+    assert any("one time only" in line for line in lines)
+    assert any(line.startswith("reading the tokenizer from the GGUF (about 45 s") for line in lines)
+    still = [line for line in lines if line.startswith("... still reading the tokenizer")]
+    assert 2 <= len(still) <= 4, lines
+    time.sleep(0.25)
+    assert len([r for r in caplog.records if "still" in r.getMessage()]) == len(still)  # it stops with the step
+
+
+def test_looking_for_the_chat_template_in_the_gguf_is_not_silent(monkeypatch, tmp_path, caplog):
+    """After the weights, reading the GGUF's fields for a chat template took another silent 45 s."""
+    import logging
+    import time
+    from types import SimpleNamespace
+
+    import gguf
+
+    from judgesmith.templates import GEMMA_TEMPLATE
+
+    class SlowReader:
+        def __init__(self, path):
+            time.sleep(0.25)
+            self.fields = {}
+
+    monkeypatch.setattr(models, "HEARTBEAT_S", 0.1)
+    monkeypatch.setattr(gguf, "GGUFReader", SlowReader)
+    tokenizer = SimpleNamespace(chat_template=None)
+    with caplog.at_level(logging.INFO, logger="judgesmith.models"):
+        models._ensure_chat_template(tokenizer, _gguf(tmp_path, b"\x00"), "gemma3_text")
+    assert tokenizer.chat_template == GEMMA_TEMPLATE
+    assert any(r.getMessage().startswith("... still looking for a chat template") for r in caplog.records)

@@ -58,18 +58,6 @@ def _add_synthesize(dsub: argparse._SubParsersAction) -> None:
     y.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
-def print_synthesis(manifest: dict) -> None:
-    """Kept / retried / dropped per step, then rows and tokens."""
-    print(f"{'step':<14}{'kept':>6}{'retried':>9}{'dropped':>9}  drop reasons")
-    for step, c in manifest["counts"].items():
-        reasons = "; ".join(f"{r} x{n}" for r, n in c["dropped_reasons"].items())
-        print(f"{step:<14}{c['kept']:>6}{c['retried']:>9}{c['dropped']:>9}  {reasons}")
-    rows, tok = manifest["rows"], manifest["tokens"]
-    print(f"rows: {rows['absolute']} absolute, {rows['pairwise']} pairwise; tokens in {tok['in']} out {tok['out']}; "
-          f"{'complete' if manifest['complete'] else 'INCOMPLETE (rerun to resume)'}"
-          f"{'; stopped: ' + manifest['stopped'] if manifest['stopped'] else ''}")
-
-
 def _print_build(manifest: dict) -> None:
     print(f"{'source':<20}{'absolute':>10}{'pairwise':>10}{'skipped':>9}  reasons")
     for s in manifest["sources"]:
@@ -132,6 +120,7 @@ def _run_synthesize(args: argparse.Namespace) -> int:
 
     from judgesmith.data.synthesize import synthesize
     from judgesmith.data.synthesize.config import SynthesizeSection
+    from judgesmith.data.synthesize.manifest import format_synthesis
 
     section = SynthesizeSection(
         rubric=args.rubric, instructions=args.instructions, n_instructions=args.n_instructions,
@@ -141,7 +130,7 @@ def _run_synthesize(args: argparse.Namespace) -> int:
         seed=args.seed)
     spec, teacher = section.build(api_key=args.api_key or os.environ.get("OPENAI_API_KEY"))
     manifest = synthesize(spec, teacher, args.out, progress=not args.no_progress)
-    print_synthesis(manifest)
+    print(format_synthesis(manifest))
     print(f"wrote {args.out}/absolute.jsonl, {args.out}/pairwise.jsonl, {args.out}/manifest.json "
           "(read them with `loader: generic` in a data recipe)")
     return 0

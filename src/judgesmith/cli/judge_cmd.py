@@ -246,7 +246,7 @@ def _gold_text(gold: Any) -> str:
 
 
 def print_summary(output: str, kind: str, rows: Sequence[InputRow], n_bad: int) -> None:
-    """Counts, parse failures, label distribution; gold vs predicted and correlation when gold is known.
+    """Counts, parse failures, label distribution; agreement or correlations with gold when it is known.
 
     Only this run's kind is read, the last verdict per id (a re-judged item's newest)."""
     from judgesmith.judge.resume import latest_verdicts
@@ -255,25 +255,41 @@ def print_summary(output: str, kind: str, rows: Sequence[InputRow], n_bad: int) 
     by_id = latest_verdicts(output, kind, wanted)
     verdicts = [by_id[r.item.id] for r in rows if r.item.id in by_id]
     failed = [v for v in verdicts if not v.parse_ok]
-    labels = Counter(str(v.score if v.kind == "absolute" else v.winner) for v in verdicts if v.parse_ok)
+    labels = Counter(str(v.score if kind == "absolute" else v.winner) for v in verdicts if v.parse_ok)
     print(f"\n{len(verdicts)} verdicts in {output}; {len(failed)} parse failures; {n_bad} input lines skipped")
-    print("label distribution: " + ", ".join(f"{k}: {labels[k]}" for k in sorted(labels)))
-    gold_rows = [(v, wanted[v.id]) for v in verdicts if isinstance(wanted[v.id], (int, float))]
-    if not gold_rows or kind != "absolute":
+    print("label distribution: " + (", ".join(f"{k}: {labels[k]}" for k in sorted(labels)) or "none"))
+    if kind == "pairwise":
+        decided = [(v.winner, wanted[v.id]) for v in verdicts if isinstance(wanted[v.id], str)]
+        if decided:
+            right = sum(w == g for w, g in decided)
+            print(f"agreement with gold: {right} of {len(decided)} ({100 * right / len(decided):.1f}%)")
         return
+    gold_rows = [(v, wanted[v.id]) for v in verdicts
+                 if isinstance(wanted[v.id], (int, float)) and not isinstance(wanted[v.id], bool)]
+    if gold_rows:
+        print_gold_table(gold_rows)
+
+
+def print_gold_table(gold_rows: Sequence[tuple[Any, float]]) -> None:
+    """Gold, the verdict's score (`pred`) and expected score per item, then Pearson r of each printed column."""
     width = max(len(v.id) for v, _ in gold_rows) + 2
     print(f"\n{'id':<{width}}{'gold':>6}{'pred':>6}{'expected':>10}")
     for v, gold in gold_rows:
         exp = f"{v.expected_score:.2f}" if isinstance(v.expected_score, (int, float)) else "-"
         print(f"{v.id:<{width}}{_gold_text(gold)}{str(v.score or '-'):>6}{exp:>10}")
-    pairs = [(v.expected_score if v.expected_score is not None else v.score, g) for v, g in gold_rows]
-    pairs = [(p, g) for p, g in pairs if isinstance(p, (int, float)) and not isinstance(p, bool)]
-    if len(pairs) >= 3:
-        from scipy.stats import pearsonr
+    for column, attr in (("pred", "score"), ("expected", "expected_score")):
+        pairs = [(getattr(v, attr), g) for v, g in gold_rows
+                 if isinstance(getattr(v, attr), (int, float)) and not isinstance(getattr(v, attr), bool)]
+        print(pearson_line(column, pairs))
 
-        pred, gold = zip(*pairs)
-        if len(set(pred)) > 1 and len(set(gold)) > 1:
-            r = pearsonr(pred, gold).statistic
-            print(f"\nPearson r (predicted vs gold) = {r:.3f} on n={len(pairs)}")
-        else:
-            print("\nPearson r undefined: predictions or gold are constant")
+
+def pearson_line(column: str, pairs: Sequence[tuple[float, float]]) -> str:
+    """`Pearson r (pred vs gold) = 0.123 on n=20`, or why it is undefined."""
+    if len(pairs) < 3:
+        return f"Pearson r ({column} vs gold) undefined: {len(pairs)} items with both (need 3)"
+    pred, gold = zip(*pairs)
+    if len(set(pred)) == 1 or len(set(gold)) == 1:
+        return f"Pearson r ({column} vs gold) undefined: {column} or gold is constant"
+    from scipy.stats import pearsonr
+
+    return f"Pearson r ({column} vs gold) = {pearsonr(pred, gold).statistic:.3f} on n={len(pairs)}"

@@ -51,18 +51,19 @@ def synth_config(recipe: BuildRecipe, base: Path) -> dict[str, Any]:
     return {"section": section.model_dump(mode="json"), "files": files}
 
 
-def synth_stage(recipe: BuildRecipe, base: Path) -> Callable[[Path, Any], None]:
-    def run(sdir: Path, ctx: Any) -> None:
-        from judgesmith.cli.data_cmd import print_synthesis
+def synth_stage(recipe: BuildRecipe, base: Path) -> Callable[[Path, Any], str]:
+    """The stage: synthesize into its folder; returns the summary for the caller to show (the CLI prints it)."""
+    def run(sdir: Path, ctx: Any) -> str:
         from judgesmith.data.synthesize import synthesize
+        from judgesmith.data.synthesize.manifest import format_synthesis
 
         spec, teacher = recipe.synthesize.build(lambda p: resolve(base, p))
         manifest = synthesize(spec, teacher, sdir)
-        print_synthesis(manifest)
         if not manifest["complete"]:
             raise ValueError(f"synthesis in {sdir} is incomplete ({manifest['instructions_done']} instructions done"
                              f"{', ' + manifest['stopped'] if manifest['stopped'] else ''}); rerun the build to "
-                             "resume (raise max_tokens_total if the budget stopped it)")
+                             "resume (raise max_tokens_total if the budget stopped it)\n" + format_synthesis(manifest))
+        return format_synthesis(manifest)
     return run
 
 

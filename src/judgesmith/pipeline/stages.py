@@ -29,10 +29,11 @@ DONE, RUNNING = ".stage.json", ".running.json"
 
 @dataclass(frozen=True)
 class Stage:
-    """One step of the pipeline: `run(stage_dir, context)` writes its outputs into `stage_dir`."""
+    """One step of the pipeline: `run(stage_dir, context)` writes its outputs into `stage_dir` and may return
+    a summary for the caller to show (`run_stages` hands it to `echo`; library code never prints)."""
 
     name: str
-    run: Callable[[Path, "Context"], None]
+    run: Callable[[Path, "Context"], str | None]
     config: Any = None
     upstream: tuple[str, ...] = ()
     modules: tuple[str, ...] = ()
@@ -183,7 +184,9 @@ def run_stages(stages: Sequence[Stage], out: Path, echo: Callable[[str], None] |
         (sdir / RUNNING).write_text(json.dumps({"key": key}))
         echo(_line(i, len(stages), stage.name, "running"))
         t0 = time.perf_counter()
-        stage.run(sdir, ctx)
+        summary = stage.run(sdir, ctx)
+        if summary:
+            echo(summary)
         (sdir / DONE).write_text(json.dumps({"key": key, "seconds": time.perf_counter() - t0, "resumed": resumed}))
         (sdir / RUNNING).unlink(missing_ok=True)
         statuses[stage.name] = "done"

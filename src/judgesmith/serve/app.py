@@ -45,7 +45,7 @@ def create_app(backend: Backend, settings: ServeSettings | None = None) -> Any:
     from fastapi import FastAPI, HTTPException
     from fastapi.exceptions import RequestValidationError
 
-    from judgesmith.serve import judge_api, openai_api, ops_api
+    from judgesmith.serve import judge_api, openai_api, ops_api, reward_api
     from judgesmith.serve.guards import GuardMiddleware, MetricsMiddleware, http_error, validation_error
 
     settings = settings or ServeSettings()
@@ -60,10 +60,11 @@ def create_app(backend: Backend, settings: ServeSettings | None = None) -> Any:
 
     app = FastAPI(title="judgesmith judge server", version="0.1.0", docs_url=None, redoc_url=None,
                   lifespan=lifespan,
-                  description="Prometheus-style LLM judge: absolute and pairwise verdicts, OpenAI-compatible "
-                              "generation with logprobs, Prometheus metrics.")
+                  description="Prometheus-style LLM judge: absolute and pairwise verdicts, rewards for RL "
+                              "(OpenRLHF /get_reward, vLLM-style /score), OpenAI-compatible generation with "
+                              "logprobs, Prometheus metrics.")
     app.state.judgesmith = ServerState(backend, settings, batcher, metrics, _generator_for(backend))
-    routers = (judge_api.router, openai_api.router, ops_api.router)
+    routers = (judge_api.router, reward_api.router, openai_api.router, ops_api.router)
     for router in routers:
         app.include_router(router)
     app.add_exception_handler(HTTPException, http_error)

@@ -17,6 +17,7 @@ from typing import Any, Sequence
 from fastapi import APIRouter, HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 
+from judgesmith.judge.backends import default_batch_size
 from judgesmith.judge.engine import Judge, JudgeConfig
 from judgesmith.records import AbsoluteItem, PairwiseItem, Rubric, Verdict
 from judgesmith.rubrics import PRESETS, preset
@@ -73,20 +74,37 @@ def grade(backend: Any, config: JudgeConfig, kind: str, items: list) -> list[Ver
 async def judge_items(state: Any, kind: str, body: AbsoluteRequest | PairwiseRequest) -> JudgeResponse:
     settings = state.settings
     items = body.items
-    if len(items) > settings.max_items:
-        raise HTTPException(413, f"{len(items)} items in one request; the limit is {settings.max_items}")
-    if not items:
-        raise HTTPException(422, "items: send at least one item")
+    check_count(settings, len(items), "items")
     records = to_records(items)
     mode = body.mode or settings.default_mode
-    swap = bool(body.swap) and kind == "pairwise"
+    verdicts = await run_records(state, kind, records, mode, bool(body.swap) and kind == "pairwise")
+    return JudgeResponse(model=settings.model_name, mode=mode, verdicts=verdicts)
+
+
+def check_count(settings: Any, n: int, what: str) -> None:
+    """413 over `--max-items`, 422 for none: the same bounds on every judging endpoint."""
+    if n > settings.max_items:
+        raise HTTPException(413, f"{n} {what} in one request; the limit is {settings.max_items}")
+    if n == 0:
+        raise HTTPException(422, f"{what}: send at least one")
+
+
+async def run_records(state: Any, kind: str, records: list, mode: str, swap: bool,
+                      overlong: str = "reject") -> list[Verdict]:
+    """Work and length checks, then the records through the micro-batcher; backend errors become 400/500.
+
+    `overlong="truncate"` (the reward endpoints) judges an over-long item with its response cut to fit
+    instead of refusing the request."""
+    settings = state.settings
     work = await run_in_threadpool(judge_work, state.backend, records, mode, swap, settings.max_new_tokens)
     check_work(settings, work, f"{len(records)} items")
-    config = JudgeConfig(mode=mode, swap=swap, batch_size=settings.max_batch, max_new_tokens=settings.max_new_tokens,
-                         tie_tolerance=settings.tie_tolerance, max_prompt_tokens=settings.max_prompt_tokens)
+    batch = default_batch_size(getattr(state.backend, "name", ""), mode, settings.max_batch)  # 1: hf score on CPU
+    config = JudgeConfig(mode=mode, swap=swap, batch_size=batch, max_new_tokens=settings.max_new_tokens,
+                         tie_tolerance=settings.tie_tolerance, max_prompt_tokens=settings.max_prompt_tokens,
+                         overlong=overlong)
     check_lengths(Judge(state.backend, config), records)
     try:
-        verdicts = await state.batcher.submit(("judge", kind, mode, swap), records,
+        verdicts = await state.batcher.submit(("judge", kind, mode, swap, overlong), records,
                                               partial(grade, state.backend, config, kind))
     except ValueError as exc:
         raise HTTPException(400, f"the judge cannot run this request: {exc}") from None
@@ -94,7 +112,7 @@ async def judge_items(state: Any, kind: str, body: AbsoluteRequest | PairwiseReq
         log.exception("judge backend failed")
         raise HTTPException(500, f"judge backend failed: {type(exc).__name__}: {exc}") from None
     state.metrics.record_verdicts(kind, mode, [v.parse_ok for v in verdicts])
-    return JudgeResponse(model=settings.model_name, mode=mode, verdicts=verdicts)
+    return verdicts
 
 
 @router.post("/v1/judge/absolute", response_model=JudgeResponse)

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from judgesmith.judge.engine import MODES
+from judgesmith.records import Rubric
+from judgesmith.serve.chat_split import ChatFormat
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 
@@ -31,6 +33,9 @@ class ServeSettings:
     header may carry when no API key is set, against DNS rebinding; "*" allows any.
     `max_request_tokens`: the most model work one request may ask for (prompt tokens
     plus generation budget, over all its items/prompts); more is a 413.
+    `reward_rubric`: the rubric `/get_reward` and `/score` judge under when a request names none
+    (None: helpfulness). `policy_format`: the policy's chat template pieces, read at start-up from
+    its tokenizer, that split `/get_reward` queries (None: the common templates are recognised).
     `read_timeout_s`: how long a client may take to send a whole request (`serve.timeouts`).
     """
 
@@ -49,6 +54,8 @@ class ServeSettings:
     tie_tolerance: float = 0.1
     allowed_hosts: tuple[str, ...] = ()
     max_request_tokens: int = 65_536
+    reward_rubric: Rubric | None = None
+    policy_format: ChatFormat | None = None
     read_timeout_s: float = 10.0  # a request's headers and body must arrive within this (else 408)
 
     def __post_init__(self) -> None:

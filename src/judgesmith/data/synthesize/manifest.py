@@ -48,6 +48,19 @@ def check_compatible(out: Path, spec: Any, teacher: Any) -> None:
                          "use another --out")
 
 
+def format_synthesis(manifest: dict[str, Any]) -> str:
+    """Kept / retried / dropped per step, then rows and tokens: the summary the CLI and the build print."""
+    lines = [f"{'step':<14}{'kept':>6}{'retried':>9}{'dropped':>9}  drop reasons"]
+    for step, c in manifest["counts"].items():
+        reasons = "; ".join(f"{r} x{n}" for r, n in c["dropped_reasons"].items())
+        lines.append(f"{step:<14}{c['kept']:>6}{c['retried']:>9}{c['dropped']:>9}  {reasons}")
+    rows, tok = manifest["rows"], manifest["tokens"]
+    lines.append(f"rows: {rows['absolute']} absolute, {rows['pairwise']} pairwise; tokens in {tok['in']} out "
+                 f"{tok['out']}; {'complete' if manifest['complete'] else 'INCOMPLETE (rerun to resume)'}"
+                 f"{'; stopped: ' + manifest['stopped'] if manifest['stopped'] else ''}")
+    return "\n".join(lines)
+
+
 def _progress(store: Store, scores: tuple[int, ...]) -> tuple[int, int]:
     """(instructions finished, instructions with work left): a dropped reference finishes one too."""
     done = 0
