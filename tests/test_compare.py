@@ -81,6 +81,9 @@ def test_a_model_added_later_judges_only_its_own_pairs(files, tmp_path, scripted
     assert [m["model"] for m in board["models"]] == ["long", "mid", "base", "short"]
     by = {m["model"]: m["pairwise"] for m in board["models"]}
     assert by["long"]["win_rate"]["value"] == 1.0 and by["short"]["win_rate"]["value"] == 0.0
+    # soft: the mean two-order P(model wins), 0.9 in both orders for the longer output
+    assert by["long"]["soft_win_rate"]["value"] == pytest.approx(0.9)
+    assert by["short"]["soft_win_rate"]["value"] == pytest.approx(0.1)
     assert (by["long"]["wins"], by["long"]["ties"], by["long"]["losses"], by["long"]["n"]) == (6, 0, 0, 6)
     assert by["long"]["swap_consistency"] == 1.0 and by["base"]["baseline"]
     assert set(by["mid"]["categories"]) == {"x", "y"} and by["mid"]["categories"]["x"]["n"] == 3
@@ -153,6 +156,7 @@ def test_a_position_biased_judge_gets_ties_and_zero_swap_consistency(files, tmp_
     board = json.loads((tmp_path / "store" / "leaderboard.json").read_text())
     long = next(m for m in board["models"] if m["model"] == "long")["pairwise"]
     assert long["ties"] == 6 and long["win_rate"]["value"] == 0.5 and long["swap_consistency"] == 0.0
+    assert long["soft_win_rate"]["value"] == pytest.approx(0.5)  # P(A) 0.8 in both orders averages out
 
 
 def test_absolute_mode_grades_every_model_including_the_baseline(files, tmp_path, scripted, capsys):

@@ -1,8 +1,9 @@
 """From a compare store to the leaderboard's numbers (`leaderboard.json`): pure reading, no judging.
 
-Per model against the baseline: win rate (ties half) and AlpacaEval 2.0's length-controlled win rate,
-each with a bootstrap CI over prompts; wins/ties/losses; swap consistency (both orders pick the same
-response); mean output length; per-category win rates. Per model under the rubric: the mean 1-5 score
+Per model against the baseline: win rate (verdicts, ties half), soft win rate (the mean two-order P(model
+wins), AlpacaEval 2.0's weighted win rate) and AlpacaEval 2.0's length-controlled win rate fitted on those
+same preferences, each with a bootstrap CI over prompts; wins/ties/losses; swap consistency (both orders pick the same
+response); mean output length; per-category soft win rates. Per model under the rubric: the mean 1-5 score
 with its CI. Between neighbours of the sorted table: the paired difference of win rates on the prompts
 both were judged on. Against a reference ranking (e.g. GPT-4's): Spearman and Kendall of the models'
 order by each statistic. Only verdicts whose key matches the current outputs count.
@@ -31,7 +32,7 @@ from judgesmith.metrics.winrate import (
 from judgesmith.records import Verdict
 
 CHECKPOINT = re.compile(r"^(?P<run>.+)@step-(?P<step>\d+)$")
-STATS = ("lc_win_rate", "win_rate", "mean_score")
+STATS = ("lc_win_rate", "soft_win_rate", "win_rate", "mean_score")
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class PairRow:
     question: str
     category: str | None
     outcome: float | None
+    preference: float | None
     first: str | None
     second: str | None
     model_chars: int
@@ -49,6 +51,15 @@ class PairRow:
 
 def _pick(argmax: str | None, parsed: str | None) -> str | None:
     return argmax if argmax is not None else parsed
+
+
+def preference(v: Verdict) -> float | None:
+    """P(the model, in position A, wins) from the two-order averaged distribution; the verdict's outcome without one."""
+    if not v.parse_ok:
+        return None
+    probs = v.probabilities or {}
+    a, b = float(probs.get("A", 0.0)), float(probs.get("B", 0.0))
+    return a / (a + b) if a + b > 0 else outcome(v.winner)
 
 
 def pair_rows(store: CompareStore, questions: Sequence[Question], model: ModelOutputs,
@@ -64,7 +75,7 @@ def pair_rows(store: CompareStore, questions: Sequence[Question], model: ModelOu
         if v is None:
             continue
         view = pair_view(q.id, None, v, v.winner if v.parse_ok else None)
-        rows.append(PairRow(q.id, q.category, outcome(v.winner) if v.parse_ok else None,
+        rows.append(PairRow(q.id, q.category, outcome(v.winner) if v.parse_ok else None, preference(v),
                             _pick(view.first_argmax, view.first_parsed), _pick(view.second_argmax, view.second_parsed),
                             len(out), len(base)))
     return rows
@@ -72,21 +83,22 @@ def pair_rows(store: CompareStore, questions: Sequence[Question], model: ModelOu
 
 def pairwise_stats(rows: Sequence[PairRow], n_resamples: int, seed: int) -> dict[str, Any]:
     kw = {"n_resamples": n_resamples, "seed": seed}
-    outcomes = [r.outcome for r in rows]
-    fit = length_controlled_fit([o for o in outcomes if o is not None],
-                                [r.model_chars for r in rows if r.outcome is not None],
-                                [r.baseline_chars for r in rows if r.outcome is not None])
+    outcomes, prefs = [r.outcome for r in rows], [r.preference for r in rows]
+    judged = [r for r in rows if r.preference is not None]
+    fit = length_controlled_fit([r.preference for r in judged], [r.model_chars for r in judged],
+                                [r.baseline_chars for r in judged])
     both = [r for r in rows if r.first is not None or r.second is not None]
     return {
         "n": len(rows), "failures": sum(o is None for o in outcomes),
         "wins": sum(o == 1.0 for o in outcomes), "ties": sum(o == 0.5 for o in outcomes),
         "losses": sum(o == 0.0 for o in outcomes),
         "win_rate": win_rate_ci(outcomes, **kw).to_dict(),
-        "lc_win_rate": length_controlled_ci(outcomes, [r.model_chars for r in rows],
+        "soft_win_rate": win_rate_ci(prefs, **kw).to_dict(),
+        "lc_win_rate": length_controlled_ci(prefs, [r.model_chars for r in rows],
                                             [r.baseline_chars for r in rows], **kw).to_dict(),
         "length_coefficient": fit.phi,
         "swap_consistency": swap_consistency([r.first for r in both], [r.second for r in both]) if both else None,
-        "categories": {k: m.to_dict() for k, m in by_group(outcomes, [r.category for r in rows], **kw).items()},
+        "categories": {k: m.to_dict() for k, m in by_group(prefs, [r.category for r in rows], **kw).items()},
     }
 
 
@@ -144,8 +156,8 @@ def _entry(store: CompareStore, questions: Sequence[Question], model: ModelOutpu
     }
     rows: list[PairRow] = []
     if baseline is not None and model.name == baseline.name:
-        entry["pairwise"] = {"baseline": True, "win_rate": {"value": 0.5, "low": None, "high": None, "n": 0},
-                             "lc_win_rate": {"value": 0.5, "low": None, "high": None, "n": 0}}
+        half = {"value": 0.5, "low": None, "high": None, "n": 0}
+        entry["pairwise"] = {"baseline": True, "win_rate": half, "soft_win_rate": half, "lc_win_rate": half}
     elif baseline is not None:
         rows = pair_rows(store, questions, model, baseline)
         if rows:

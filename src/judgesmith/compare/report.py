@@ -18,9 +18,11 @@ from judgesmith.bench.report_model import Block, Paragraph, Plot, Plots, Report,
 from judgesmith.bench.report_sections import fmt_mr
 
 DEFINITIONS = (
-    "Win rate: share of prompts the model's output beats the baseline's, ties counting half, judged in both "
-    "orders (the engine's two-order aggregation). LC win rate: AlpacaEval 2.0's length-controlled win rate, a "
-    "logistic GLM of the outcome on tanh(character-length difference / its sd), read off at zero difference "
+    "Every pair is judged in both orders. Win rate: share of prompts whose verdict (the engine's two-order "
+    "aggregation and tie rule) prefers the model's output, ties counting half. Soft win rate: the mean two-order "
+    "averaged P(model's output wins) (AlpacaEval 2.0's weighted win rate; the verdict's outcome when the judge "
+    "exposes no probabilities). LC win rate: AlpacaEval 2.0's length-controlled win rate, a logistic GLM of those "
+    "same preferences on tanh(character-length difference / its sd), read off at zero difference "
     "(`judgesmith.metrics.winrate`). CIs: 95% percentile bootstrap over prompts. Swap consistency: share of "
     "pairs whose two orders pick the same response.")
 
@@ -46,12 +48,14 @@ def leaderboard_section(board: dict[str, Any]) -> Section:
         wtl = "" if base or not p else f"{p['wins']}/{p['ties']}/{p['losses']}"
         judged = "baseline" if base else (f"{p['n'] - p['failures']}/{p['n']}" if p else "")
         swap = "" if p.get("swap_consistency") is None else f"{p['swap_consistency'] * 100:.1f}%"
-        row = [str(rank), e["model"], "50% (baseline)" if base else _mr(p.get("lc_win_rate")),
-               "50% (baseline)" if base else _mr(p.get("win_rate")), wtl, swap, _num(e.get("avg_words")), judged]
+        stats = [("50% (baseline)" if base else _mr(p.get(k))) if p else "" for k in ("lc_win_rate", "soft_win_rate",
+                                                                                         "win_rate")]
+        row = [str(rank), e["model"], *stats, wtl, swap, _num(e.get("avg_words")), judged]
         if absolute:
             row.append(_mr(a.get("mean_score"), percent=False))
         rows.append(row)
-    header = ["#", "model", "LC win rate", "win rate", "W/T/L", "swap consistency", "mean words", "judged"]
+    header = ["#", "model", "LC win rate", "soft win rate", "win rate", "W/T/L", "swap consistency", "mean words",
+              "judged"]
     if absolute:
         header.append("mean score (1-5)")
     return Section("leaderboard", f"Leaderboard (sorted by {board['sorted_by'].replace('_', ' ')})",
@@ -81,7 +85,8 @@ def length_section(board: dict[str, Any]) -> Section | None:
     coefs = [f"{e['model']} {e['pairwise']['length_coefficient']:+.2f}" for e in judged
              if e["pairwise"].get("length_coefficient") is not None]
     draw = partial(plots.labelled_scatter, "win rate vs mean output length",
-                   {"win rate": points("win_rate"), "LC win rate": points("lc_win_rate")},
+                   {"soft win rate": points("soft_win_rate"), "LC win rate": points("lc_win_rate"),
+                    "win rate": points("win_rate")},
                    "mean words per output", "win rate vs baseline")
     text = ("A judge that prefers longer answers lifts long-winded models; the length-controlled win rate removes "
             "that part. Length coefficient of each model's GLM (logit per unit of tanh(length difference / sd); "
@@ -90,7 +95,7 @@ def length_section(board: dict[str, Any]) -> Section | None:
                                                                                     draw),))))
 
 
-def _category_table(board: dict[str, Any], block: str, stat: str, percent: bool) -> tuple[list, list, dict] | None:
+def _category_table(board: dict[str, Any], block: str, percent: bool) -> tuple[list, list, dict] | None:
     cats = list(dict.fromkeys(c for e in board["models"] for c in ((e.get(block) or {}).get("categories") or {})))
     if not cats:
         return None
@@ -105,9 +110,9 @@ def _category_table(board: dict[str, Any], block: str, stat: str, percent: bool)
 
 def categories_section(board: dict[str, Any]) -> Section | None:
     blocks: list[Block] = []
-    for block, stat, percent, label in (("pairwise", "win_rate", True, "win rate vs the baseline"),
-                                        ("absolute", "mean_score", False, "mean score (1-5)")):
-        found = _category_table(board, block, stat, percent)
+    for block, percent, label in (("pairwise", True, "soft win rate vs the baseline"),
+                                  ("absolute", False, "mean score (1-5)")):
+        found = _category_table(board, block, percent)
         if found:
             cats, rows, series = found
             draw = partial(plots.grouped, f"{label} by category", cats, series, label)
@@ -122,9 +127,9 @@ def checkpoints_section(board: dict[str, Any]) -> Section | None:
     blocks: list[Block] = [Paragraph("Evaluations a training run wrote with `JudgeEvalCallback(store=...)`, in step "
                                      "order: win rate against the run's step-0 answers, and the mean 1-5 score.")]
     for run, steps in board["checkpoints"].items():
-        rows = [[str(s["step"]), _pct(s["win_rate"]), _pct(s["lc_win_rate"]), _num(s["mean_score"], 3)]
-                for s in steps]
-        blocks.append(table([f"{run}: step", "win rate %", "LC win rate %", "mean score"], rows))
+        rows = [[str(s["step"]), _pct(s["lc_win_rate"]), _pct(s["soft_win_rate"]), _pct(s["win_rate"]),
+                 _num(s["mean_score"], 3)] for s in steps]
+        blocks.append(table([f"{run}: step", "LC win rate %", "soft win rate %", "win rate %", "mean score"], rows))
     return Section("checkpoints", "Training run checkpoints", tuple(blocks))
 
 
