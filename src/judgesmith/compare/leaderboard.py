@@ -4,8 +4,8 @@ Per model against the baseline: win rate (verdicts, ties half), soft win rate (t
 wins), AlpacaEval 2.0's weighted win rate) and AlpacaEval 2.0's length-controlled win rate fitted on those
 same preferences, each with a bootstrap CI over prompts; wins/ties/losses; swap consistency (both orders pick the same
 response); mean output length; per-category soft win rates. Per model under the rubric: the mean 1-5 score
-with its CI. Between neighbours of the sorted table: the paired difference of win rates on the prompts
-both were judged on. Against a reference ranking (e.g. GPT-4's): Spearman and Kendall of the models'
+with its CI. Between neighbours of the sorted table: the paired difference of soft win rates on the
+prompts both were judged on. Against a reference ranking (e.g. GPT-4's): Spearman and Kendall of the models'
 order by each statistic. Only verdicts whose key matches the current outputs count.
 """
 
@@ -202,12 +202,12 @@ def leaderboard(store: CompareStore, n_resamples: int = 1000, seed: int = 0) -> 
 
 def neighbour_differences(entries: Sequence[dict[str, Any]], rows: dict[str, list[PairRow]], n_resamples: int,
                           seed: int) -> list[dict[str, Any]]:
-    """Win rate of each row minus the next one's, paired on the prompts both were judged on."""
+    """Soft win rate of each row minus the next one's, paired on the prompts both were judged on."""
     judged = [e["model"] for e in entries if rows.get(e["model"])]
     out = []
     for upper, lower in zip(judged, judged[1:]):
-        a = {r.question: r.outcome for r in rows[upper]}
-        b = {r.question: r.outcome for r in rows[lower]}
+        a = {r.question: r.preference for r in rows[upper]}
+        b = {r.question: r.preference for r in rows[lower]}
         shared = [q for q in a if q in b]
         diff = paired_win_rate_difference([a[q] for q in shared], [b[q] for q in shared], n_resamples, seed)
         out.append({"model": upper, "versus": lower, "difference": diff.to_dict()})

@@ -67,10 +67,10 @@ def differences_section(board: dict[str, Any]) -> Section | None:
         return None
     rows = [[d["model"], d["versus"], fmt_mr(d["difference"], signed=True)] for d in board["differences"]]
     return Section("differences", "Neighbours in the table, paired", (
-        Paragraph("Win rate of each model minus the next one's on the prompts both were judged on, with a paired "
+        Paragraph("Soft win rate of each model minus the next one's on the prompts both were judged on, with a paired "
                   "bootstrap CI (prompts drawn once for both): an interval containing 0 says the order of the two "
                   "is not settled by these prompts."),
-        table(["model", "minus", "win-rate difference"], rows)))
+        table(["model", "minus", "soft win-rate difference"], rows)))
 
 
 def length_section(board: dict[str, Any]) -> Section | None:
