@@ -9,6 +9,7 @@ reference ranking such as GPT-4's). Written to `leaderboard.md`, `leaderboard.ht
 from __future__ import annotations
 
 import json
+import math
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from judgesmith.bench import plots, report_html, report_md
 from judgesmith.bench.report_model import Block, Paragraph, Plot, Plots, Report, Section, table
 from judgesmith.bench.report_sections import fmt_mr
+from judgesmith.metrics import MetricResult
 
 DEFINITIONS = (
     "Every pair is judged in both orders. Win rate: share of prompts whose verdict (the engine's two-order "
@@ -27,8 +29,18 @@ DEFINITIONS = (
     "pairs whose two orders pick the same response.")
 
 
-def _mr(d: dict | None, percent: bool = True) -> str:
-    return "" if not d else fmt_mr(d, percent=percent)
+def _mr(d: dict | None, percent: bool = True, signed: bool = False) -> str:
+    """`value [low, high] (n=)`; percentages with 2 decimals (a small judge's win rates can differ by 0.1 points)."""
+    if not d:
+        return ""
+    r = MetricResult.from_dict(d)
+    if not percent or math.isnan(r.value):
+        return fmt_mr(d, percent=percent, signed=signed)
+
+    def pct(x: float) -> str:
+        return "?" if math.isnan(x) else f"{x * 100:.2f}"
+
+    return f"{'+' if signed and r.value > 0 else ''}{pct(r.value)}% [{pct(r.low)}, {pct(r.high)}] (n={r.n})"
 
 
 def _num(x: float | None, digits: int = 0) -> str:
@@ -36,7 +48,7 @@ def _num(x: float | None, digits: int = 0) -> str:
 
 
 def _pct(x: float | None) -> str:
-    return "" if x is None else f"{x * 100:.1f}"
+    return "" if x is None else f"{x * 100:.2f}"
 
 
 def leaderboard_section(board: dict[str, Any]) -> Section:
@@ -65,7 +77,7 @@ def leaderboard_section(board: dict[str, Any]) -> Section:
 def differences_section(board: dict[str, Any]) -> Section | None:
     if not board["differences"]:
         return None
-    rows = [[d["model"], d["versus"], fmt_mr(d["difference"], signed=True)] for d in board["differences"]]
+    rows = [[d["model"], d["versus"], _mr(d["difference"], signed=True)] for d in board["differences"]]
     return Section("differences", "Neighbours in the table, paired", (
         Paragraph("Soft win rate of each model minus the next one's on the prompts both were judged on, with a paired "
                   "bootstrap CI (prompts drawn once for both): an interval containing 0 says the order of the two "
