@@ -196,3 +196,35 @@ def test_the_grpo_example_runs_end_to_end_on_tiny_models(tiny_model_dir, tmp_pat
     assert [r.split(":")[0] for r in rewards] == ["step 1", "step 2"]
     assert any(line.startswith("step 2: eval mean score") and "win rate vs step 0" in line for line in lines)
     assert any(line.startswith("done: 2 steps") and "failures 0" in line for line in lines)
+
+
+def test_evaluations_land_in_a_compare_store_as_checkpoints(tiny_model_dir, tmp_path, capsys):
+    from judgesmith.cli import main
+
+    judge, backend = scripted_judge()
+    store = tmp_path / "store"
+    callback = JudgeEvalCallback(judge, PROMPTS, every_n_steps=2, max_new_tokens=4, store=store, run_name="tiny")
+    trainer, _, _ = tiny_trainer(tiny_model_dir, tmp_path / "train", [callback], max_steps=4)
+    callback.attach(trainer)
+    trainer.train()
+    board = json.loads((store / "leaderboard.json").read_text())  # redrawn after every evaluation
+    assert board["baseline"] == "tiny@step-0" and board["mode"] == "score"
+    assert [s["step"] for s in board["checkpoints"]["tiny"]] == [0, 2, 4]
+    by = {m["model"]: m for m in board["models"]}
+    for h in callback.history:
+        entry = by[f"tiny@step-{h['step']}"]
+        assert entry["absolute"]["n"] == 3
+        assert entry["absolute"]["mean_score"]["value"] == pytest.approx(h["judge/mean_score"])
+        if h["step"]:
+            # the always-A judge in both orders: every pair a tie, P(win) exactly 0.5, as the callback logged
+            assert entry["pairwise"]["ties"] == 3 and entry["pairwise"]["soft_win_rate"]["value"] == 0.5
+            assert h["judge/win_rate"] == pytest.approx(0.5)
+    assert len(backend.calls) == 3 + 2 * (3 + 6)  # nothing judged twice for the store
+    assert main(["compare", "--out", str(store), "--report-only", "--no-html", "--resamples", "50"]) == 0
+    assert "## Training run checkpoints" in (store / "leaderboard.md").read_text()
+    other = JudgeEvalCallback(judge, PROMPTS, every_n_steps=2, max_new_tokens=4, store=store, run_name="tiny",
+                              store_judge="another-judge")
+    trainer, _, _ = tiny_trainer(tiny_model_dir, tmp_path / "train2", [other], max_steps=1)
+    other.attach(trainer)
+    with pytest.raises(ValueError, match="holds verdicts with judge"):
+        trainer.train()

@@ -140,3 +140,26 @@ def grouped(title: str, groups: Sequence[str], series: dict[str, Sequence[float 
     ax.set_title(title, fontsize=9)
     ax.legend(fontsize=7)
     return _encode(fig)
+
+
+def labelled_scatter(title: str, series: dict[str, Sequence[tuple[str, float, float, float | None, float | None]]],
+                     xlabel: str, ylabel: str) -> str:
+    """Points `(label, x, y, low, high)` per legend name, each with its vertical CI and its label beside it."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(5.6, 3.8))
+    for j, (name, points) in enumerate(series.items()):
+        pts = [p for p in points if p[1] is not None and p[2] is not None]
+        if not pts:
+            continue
+        ys = [p[2] for p in pts]
+        errs = [[0 if p[3] is None else max(0.0, p[2] - p[3]) for p in pts],
+                [0 if p[4] is None else max(0.0, p[4] - p[2]) for p in pts]]
+        ax.errorbar([p[1] for p in pts], ys, yerr=errs, fmt="os^D"[j % 4], capsize=3, label=name, alpha=0.8)
+        if j == 0:
+            for label, x, y, _, _ in pts:
+                ax.annotate(label, (x, y), fontsize=7, xytext=(4, 3), textcoords="offset points")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=7)
+    return _encode(fig)

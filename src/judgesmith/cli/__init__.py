@@ -26,6 +26,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("train", "train_cmd"),
     ("merge", "merge_cmd"),
     ("bench", "bench_cmd"),
+    ("compare", "compare_cmd"),
     ("consistency", "consistency_cmd"),
     ("build", "build_cmd"),
     ("serve", "serve_cmd"),
