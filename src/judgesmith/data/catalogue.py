@@ -74,6 +74,13 @@ _MEMERAG_GOLD = "annotators: Supported 5 / Not Supported 1 (Challenging to deter
 _UHGEVAL = "multilingual/uhgeval/src/eval_suite/benchs/uhgeval/dataset_uhgeval_concise.jsonl.gz"
 _UHGEVAL_GOLD = "the real continuation over the hallucinated one"
 MEMERAG_LANGUAGES = ("en", "de", "es", "fr", "hi")
+_JA_MT = "multilingual/ja_mt_bench/fastchat/llm_judge/data/japanese_mt_bench"
+_JA_MT_GOLD = "GPT-4 1-10 grade (Japanese feedback), ceil(s/2) -> 1-5"
+_JA_VICUNA_GOLD = "GPT-4 A/B, judged in both orders; only pairs where both orders agree (ties dropped)"
+_MU_SHROOM = "multilingual/mu_shroom/splits/"
+_MU_SHROOM_GOLD = ("share of answer characters in hallucinated hard-label spans: none 5 / <=10% 4 / <=25% 3 / "
+                   "<=50% 2 / more 1")
+MU_SHROOM_LANGUAGES = ("ar", "ca", "cs", "de", "en", "es", "eu", "fa", "fi", "fr", "hi", "it", "sv", "zh")
 
 
 CATALOGUE: tuple[Dataset, ...] = (
@@ -146,6 +153,28 @@ CATALOGUE: tuple[Dataset, ...] = (
             rubric="faithfulness", may_train=True, options={"part": "train"}),
     Dataset("uhgeval_heldout", "UHGEval zh, held-out rows (grounded pairs)", "uhgeval", _UHGEVAL, "pairwise",
             _UHGEVAL_GOLD, rubric="faithfulness", may_bench=True, decontam=True, options={"part": "heldout"}),
+    # Multilingual judging (shared/data/multilingual; `language` on every item). Translated MT-Bench and
+    # Vicuna questions carry their English ids (`Provenance.same_as`), so decontamination and splits see
+    # them as the English questions: Japanese Vicuna benches only (English Vicuna is a benchmark); Japanese
+    # MT-Bench is split by question, half trains and half benches.
+    Dataset("ja_mt_bench", "Japanese MT-Bench GPT-4 grades, training questions (absolute)", "ja_mt_bench", _JA_MT,
+            "absolute", _JA_MT_GOLD, rubric="mt_bench_single", may_train=True, options={"part": "train"}),
+    Dataset("ja_mt_bench_heldout", "Japanese MT-Bench GPT-4 grades, held-out questions (absolute)", "ja_mt_bench",
+            _JA_MT, "absolute", _JA_MT_GOLD, rubric="mt_bench_single", may_bench=True, decontam=True,
+            options={"part": "heldout"}),
+    _eval("ja_vicuna_qa", "Japanese Vicuna QA GPT-4 pairwise (both orders agree)", "ja_vicuna_qa",
+          "multilingual/ja_vicuna_qa/data/jp_bench", "pairwise", _JA_VICUNA_GOLD, rubric="helpfulness"),
+    Dataset("mu_shroom", "Mu-SHROOM val, 10 languages (absolute factuality, no context)", "mu_shroom",
+            _MU_SHROOM + "val/v2", "absolute", _MU_SHROOM_GOLD, rubric="factual_validity", may_train=True),
+    *(_eval(f"mu_shroom_{lang}", f"Mu-SHROOM labelled test {lang} (absolute factuality, no context)", "mu_shroom",
+            _MU_SHROOM + "test_labeled/v1", "absolute", _MU_SHROOM_GOLD, rubric="factual_validity",
+            options={"language": lang}) for lang in MU_SHROOM_LANGUAGES),
+    _eval("kudge_pairwise", "KUDGE ko false-information pairs", "kudge", "multilingual/kudge/data", "pairwise",
+          "the original answer over its copy with one false fact", rubric="factual_validity",
+          options={"kind": "pairwise"}),
+    _eval("kudge_pointwise", "KUDGE ko false-information pointwise (binary)", "kudge", "multilingual/kudge/data",
+          "absolute", "original answer 5 / its copy with one false fact 1 (each row's own Korean rubric)",
+          binary=True, options={"kind": "absolute"}),
     # Hub-only sets: give `path:` to a local copy (or a hub id, online).
     Dataset("hhh", "HHH Alignment (pairwise)", "prometheus_hhh", None, "pairwise",
             "human A/B; file hhh_alignment_eval.json from prometheus-eval", reported="hhh", may_bench=True),

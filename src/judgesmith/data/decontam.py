@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Iterable, Sequence
 
-from judgesmith.data.questions import question_keys
+from judgesmith.data.questions import example_keys, question_keys  # noqa: F401 (re-exported)
 from judgesmith.data.sources._common import Example, normalize
 
 log = logging.getLogger(__name__)
@@ -89,7 +89,7 @@ class BenchIndex:
         self.grams: dict[int, str] = {}
         for ex in examples:
             text = question_text(ex)
-            for key in question_keys(ex.provenance.question_id, text, data_root):
+            for key in example_keys(ex, text, data_root):
                 self.keys.setdefault(key, ex.item.id)
             for g in ngrams(text, n):
                 self.grams.setdefault(g, ex.item.id)
@@ -114,7 +114,7 @@ def find_overlaps(train: Iterable[Example], benches: Sequence[BenchIndex], n: in
     out: list[Overlap] = []
     for ex in train:
         text = question_text(ex)
-        keys = question_keys(ex.provenance.question_id, text, data_root)
+        keys = example_keys(ex, text, data_root)
         grams = ngrams(text, n)
         for bench in benches:
             hit = bench.match(keys, grams)
@@ -158,7 +158,7 @@ def contaminated_items(train: Sequence[Example], benchmarks: dict[str, Sequence[
         ids = []
         for ex in examples:
             text = question_text(ex)
-            hit = index.match(question_keys(ex.provenance.question_id, text, data_root), ngrams(text, n))
+            hit = index.match(example_keys(ex, text, data_root), ngrams(text, n))
             if hit is not None and (hit[0] or hit[1] >= min_ngrams):
                 ids.append(ex.item.id)
         if ids:

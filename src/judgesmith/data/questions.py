@@ -4,7 +4,8 @@ Sources namespace their own question ids (`mt_bench:81`, `llmbar_mt_bench:<hash>
 MT-Bench and Vicuna questions recur in several files (Prometheus MT-Bench/Vicuna eval,
 LLMBar Processed MT-Bench, FairEval). `canonical_ids` finds the FastChat MT-Bench/Vicuna
 questions quoted in a text, so those records share `mt_bench:<id>` / `vicuna:<id>` keys;
-`question_keys` adds the record's own id and a hash of its normalized instruction.
+`question_keys` adds the record's own id, a hash of its normalized instruction and the ids the
+record says it is a translation of (`Provenance.same_as`: a Japanese MT-Bench question -> `mt_bench:<id>`).
 Splitting and decontamination both compare records by these keys.
 """
 
@@ -15,6 +16,7 @@ import json
 import logging
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Iterable
 
 from judgesmith.data.sources._common import normalize
 
@@ -74,6 +76,15 @@ def text_key(text: str) -> str:
     return "text:" + hashlib.sha1(normalize(text).encode()).hexdigest()[:16]
 
 
-def question_keys(question_id: str, instruction: str, data_root: str | None = None) -> set[str]:
-    """Every key that identifies a record's question: own id, text hash, FastChat ids quoted in it."""
-    return {question_id, text_key(instruction), *canonical_ids(instruction, data_root)}
+def question_keys(question_id: str, instruction: str, data_root: str | None = None,
+                  same_as: Iterable[str] = ()) -> set[str]:
+    """Every key that identifies a record's question: own id, text hash, FastChat ids quoted in it, and
+    `same_as` (the ids of the question it translates: no text match can find those)."""
+    return {question_id, text_key(instruction), *canonical_ids(instruction, data_root), *same_as}
+
+
+def example_keys(ex: Any, text: str | None = None, data_root: str | None = None) -> set[str]:
+    """`question_keys` of a labelled example (its provenance's id and `same_as`; `text`: its instruction)."""
+    prov = ex.provenance
+    return question_keys(prov.question_id, ex.item.instruction if text is None else text, data_root,
+                         getattr(prov, "same_as", ()))

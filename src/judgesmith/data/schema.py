@@ -16,12 +16,18 @@ Gold = Literal["A", "B", "tie"]
 
 @dataclass(frozen=True)
 class Provenance:
-    """Where a record came from: source name, file, row (0-based) and the question it belongs to."""
+    """Where a record came from: source name, file, row (0-based) and the question it belongs to.
+
+    `same_as` names other question ids this question is a version of, e.g. `("vicuna:1",)` for the
+    Japanese translation of Vicuna question 1: translated questions share no words with the original,
+    so only these ids keep both on one side of a split and let decontamination find them.
+    """
 
     source: str
     file: str
     row: int
     question_id: str
+    same_as: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from typing import Sequence, TypeVar
 
-from judgesmith.data.questions import question_keys
+from judgesmith.data.questions import example_keys
 
 T = TypeVar("T")
 
@@ -28,7 +28,7 @@ def _groups(examples: Sequence, data_root: str | None = None) -> list[int]:
 
     ex_keys = []
     for ex in examples:
-        keys = sorted(question_keys(ex.provenance.question_id, ex.item.instruction, data_root))
+        keys = sorted(example_keys(ex, data_root=data_root))
         ex_keys.append(keys)
         for k in keys[1:]:
             parent[find(k)] = find(keys[0])

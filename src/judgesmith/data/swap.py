@@ -18,12 +18,14 @@ from judgesmith.data.schema import PairwiseExample
 
 _MENTION = re.compile(r"\bResponse ([AB])\b")
 # Other ways of naming a side: ordinals ("the first response"), another noun with a letter or a digit
-# ("Output (a)", "Assistant B", "response 2"), a lower-case "response a".
+# ("Output (a)", "Assistant B", "response 2"), a lower-case "response a", and an A or B right after a
+# Japanese, Chinese or Korean word (アシスタントA, 回答B, 응답 A: non-English judgments name sides so).
 _OTHER_SIDE = re.compile(
     r"\b(?:first|second|former|latter|1st|2nd)\s+(?:response|output|answer|assistant|model|candidate)s?\b"
     r"|\b(?:output|answer|assistant|model|candidate|response|completion)s?\s*"
     r"(?:(?-i:[AB12])|\(\s*[ab12]\s*\)|\[\s*[ab12]\s*\])(?!\w)"
-    r"|\bresponse (?-i:[ab])(?!\w)",
+    r"|\bresponse (?-i:[ab])(?!\w)"
+    r"|(?<=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])\s?(?-i:[AB])(?![A-Za-z])",
     re.IGNORECASE,
 )
 _FLIP = {"A": "B", "B": "A"}

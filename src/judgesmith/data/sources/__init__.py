@@ -25,6 +25,7 @@ from judgesmith.data.sources import (
     grounded,
     hh_rlhf,
     layouts,
+    multilingual,
     offsetbias,
     preference_collection,
     prometheus_absolute,
@@ -49,6 +50,7 @@ SOURCES: dict[str, Loader] = {
     "hh_rlhf": hh_rlhf.load,
     "generic": generic.load,
     **grounded.LOADERS,
+    **multilingual.LOADERS,
 }
 
 # name -> (loader, path relative to the data dir): the catalogue's datasets with a file in shared/data.
