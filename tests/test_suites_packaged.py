@@ -14,7 +14,8 @@ from judgesmith.bench.suite import find_suite, load_suite
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "judgesmith"
-SHIPPED = ("cpu-build", "default", "full", "grounded-cpu", "grounded-full", "main-cpu", "reference-gpu")
+SHIPPED = ("cpu-build", "default", "full", "grounded-cpu", "grounded-full", "main-cpu", "multilingual-cpu",
+           "reference-gpu")
 
 
 def test_names_resolve_to_package_data_from_another_folder(tmp_path, monkeypatch):
