@@ -4,59 +4,28 @@ The section headers, their order and the `[RESULT]` output convention match the
 Prometheus / prometheus-eval prompts (and the benchmark files built with them),
 so Prometheus-trained models and Prometheus-format data work unchanged. The
 grounded-context variant adds one `###Context:` section after the instruction
-for judgments that must be checked against a source document.
+for judgments that must be checked against a source document. `language` renders the
+instructions to the judge in another language (`prompt_languages`); English by default.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from judgesmith.prompt_languages import ENGLISH, scaffold
 from judgesmith.records import AbsoluteItem, PairwiseItem
 
-ABS_SYSTEM_PROMPT = (
-    "You are a fair judge assistant tasked with providing clear, objective feedback based on "
-    "specific criteria, ensuring each assessment reflects the absolute standards set for performance."
-)
-REL_SYSTEM_PROMPT = (
-    "You are a fair judge assistant assigned to deliver insightful feedback that compares individual "
-    "performances, highlighting how each stands relative to others within the same cohort."
-)
-
-_ABS_STEPS = (
-    "1. Write a detailed feedback that assess the quality of the response strictly based on the given "
-    "score rubric, not evaluating in general.\n"
-    "2. After writing a feedback, write a score that is an integer between 1 and 5. You should refer to "
-    "the score rubric.\n"
-    '3. The output format should look as follows: "Feedback: (write a feedback for criteria) [RESULT] '
-    '(an integer number between 1 and 5)"\n'
-    "4. Please do not generate any other opening, closing, and explanations."
-)
-_REL_STEPS = (
-    "1. Write a detailed feedback that assess the quality of two responses strictly based on the given "
-    "score rubric, not evaluating in general.\n"
-    "2. After writing a feedback, choose a better response between Response A and Response B. You should "
-    "refer to the score rubric.\n"
-    '3. The output format should look as follows: "(write a feedback for criteria) [RESULT] (A or B)"\n'
-    "4. Please do not generate any other opening, closing, and explanations."
-)
+ABS_SYSTEM_PROMPT = ENGLISH.abs_system
+REL_SYSTEM_PROMPT = ENGLISH.rel_system
 
 
-def _given(reference: bool, context: bool, pairwise: bool) -> str:
-    parts = ["An instruction (might include an Input inside it)"]
-    if context:
-        parts.append("a context document the response must be grounded in")
-    parts.append("a response to evaluate")
-    if reference:
-        parts.append("a reference answer" if pairwise else "a reference answer that gets a score of 5")
-    return ", ".join(parts) + ", and a score rubric representing a evaluation criteria are given."
-
-
-def absolute_prompt(item: AbsoluteItem) -> str:
+def absolute_prompt(item: AbsoluteItem, language: str = "en") -> str:
     """The user-turn text for grading one response on 1-5 (ends with `###Feedback: `)."""
     ref = item.reference_answer is not None and item.reference_answer.strip() != ""
     ctx = item.context is not None and item.context.strip() != ""
+    text = scaffold(language, item.language)
     sections = [
-        "###Task Description:\n" + _given(ref, ctx, pairwise=False) + "\n" + _ABS_STEPS,
+        "###Task Description:\n" + text.given_line(ref, ctx, pairwise=False) + "\n" + text.abs_steps,
         "###The instruction to evaluate:\n" + item.instruction,
     ]
     if ctx:
@@ -68,12 +37,13 @@ def absolute_prompt(item: AbsoluteItem) -> str:
     return "\n\n".join(sections) + "\n\n###Feedback: "
 
 
-def relative_prompt(item: PairwiseItem) -> str:
+def relative_prompt(item: PairwiseItem, language: str = "en") -> str:
     """The user-turn text for choosing between Response A and Response B."""
     ref = item.reference_answer is not None and item.reference_answer.strip() != ""
     ctx = item.context is not None and item.context.strip() != ""
+    text = scaffold(language, item.language)
     sections = [
-        "###Task Description:\n" + _given(ref, ctx, pairwise=True) + "\n" + _REL_STEPS,
+        "###Task Description:\n" + text.given_line(ref, ctx, pairwise=True) + "\n" + text.rel_steps,
         "###Instruction:\n" + item.instruction,
     ]
     if ctx:
@@ -101,12 +71,13 @@ class Prompt:
         return out
 
 
-def build_prompt(item: AbsoluteItem | PairwiseItem, system: bool = True) -> Prompt:
-    """Prompt for either kind of item, with the matching Prometheus system prompt."""
+def build_prompt(item: AbsoluteItem | PairwiseItem, system: bool = True, language: str = "en") -> Prompt:
+    """Prompt for either kind of item, with the matching Prometheus system prompt (in `language`)."""
+    text = scaffold(language, getattr(item, "language", None))
     if isinstance(item, AbsoluteItem):
-        return Prompt(absolute_prompt(item), ABS_SYSTEM_PROMPT if system else None)
+        return Prompt(absolute_prompt(item, language), text.abs_system if system else None)
     if isinstance(item, PairwiseItem):
-        return Prompt(relative_prompt(item), REL_SYSTEM_PROMPT if system else None)
+        return Prompt(relative_prompt(item, language), text.rel_system if system else None)
     raise TypeError(f"expected AbsoluteItem or PairwiseItem, got {type(item).__name__}")
 
 

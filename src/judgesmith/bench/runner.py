@@ -35,6 +35,7 @@ class BenchTask:
     skipped_rows: int = 0
     error: str | None = None
     gold_ties: bool = True
+    prompt_language: str = "en"
 
 
 def prepare_tasks(entries: Sequence[Any], seed: int = 0, limit: int | None = None) -> list[BenchTask]:
@@ -51,7 +52,8 @@ def prepare_tasks(entries: Sequence[Any], seed: int = 0, limit: int | None = Non
         try:
             examples, skipped = bench.examples(path, limit=cap, seed=seed, gold_ties=gold_ties, balanced=balanced,
                                                **(options or {}))
-            tasks.append(BenchTask(key, bench, examples, skipped, gold_ties=gold_ties))
+            tasks.append(BenchTask(key, bench, examples, skipped, gold_ties=gold_ties,
+                                   prompt_language=getattr(entry, "prompt_language", "en")))
         except (FileNotFoundError, ValueError) as exc:
             log.warning("benchmark %s skipped: %s", key, exc)
             tasks.append(BenchTask(key, bench, error=str(exc), gold_ties=gold_ties))
@@ -103,9 +105,11 @@ def judge_missing(backend: Any, items: Sequence[Any], kind: str, config: Any, st
 
 def judge_task(backend: Any, task: BenchTask, model: ModelSpec, store: VerdictStore, protocol: Protocol) -> int:
     """Judge the items of a benchmark task that have no verdict yet."""
+    from dataclasses import replace
+
     items = [ex.item for ex in task.examples]
-    return judge_missing(backend, items, task.bench.kind, protocol.judge_config(task.bench.kind), store,
-                         model.label, task.key)
+    config = replace(protocol.judge_config(task.bench.kind), prompt_language=task.prompt_language)
+    return judge_missing(backend, items, task.bench.kind, config, store, model.label, task.key)
 
 
 def pending(tasks: Sequence[BenchTask], model: ModelSpec, store: VerdictStore) -> list[BenchTask]:

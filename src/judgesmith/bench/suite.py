@@ -9,7 +9,8 @@ sample, so a CPU run finishes in reasonable time), `path` (for files outside
 the bundled data), `gold_ties: false` (pairwise: drop gold ties before sampling,
 so `limit` counts decisive pairs), `balanced: true` (binary sets: half supported, half not),
 `binary: true` (your own absolute file whose gold says supported, 5, or not, 1)
-and loader `options` (e.g. `max_context_words`, a context budget), plus an optional `consistency` section whose `limit` counts
+loader `options` (e.g. `max_context_words`, a context budget) and `prompt_language` (`ja`, or `item`:
+the judge instructions in the items' language where translated; English by default), plus an optional `consistency` section whose `limit` counts
 questions, not items.
 """
 
@@ -35,6 +36,16 @@ class SuiteEntry(Strict):
     balanced: bool = False
     binary: bool | None = None  # your own absolute file with supported/not labels (5 / 1): read it as binary
     options: dict[str, Any] = Field(default_factory=dict)
+    prompt_language: str = "en"  # the judge instructions' language (`judgesmith.prompt_languages`)
+
+    @field_validator("prompt_language")
+    @classmethod
+    def _prompt_language(cls, value: str) -> str:
+        from judgesmith.prompt_languages import PROMPT_LANGUAGES
+
+        if value not in PROMPT_LANGUAGES:
+            raise ValueError(f"prompt_language must be one of {PROMPT_LANGUAGES}, got {value!r}")
+        return value
 
     @property
     def key(self) -> str:

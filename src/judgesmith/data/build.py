@@ -178,6 +178,26 @@ def _split_sets(recipe: Recipe, specs: dict[str, SourceSpec], absolute: list[Abs
     return abs_recs, pw_recs, pair_skips + skipped, info
 
 
+def _mixed(recipe: Recipe, specs: dict[str, SourceSpec], split: str, abs_recs: list[dict], pw_recs: list[dict]
+           ) -> tuple[list[dict], list[dict], dict[str, Any]]:
+    """Each training file at the recipe's group token shares (`data.mix`); tokens per language either way."""
+    from judgesmith.data.mix import apply_shares, record_text, token_counter, tokens_by_language
+
+    count = token_counter(recipe.mix.tokenizer)
+    groups = {name: spec.group for name, spec in specs.items() if spec.group}
+    info: dict[str, Any] = {"tokens": recipe.mix.tokenizer or "UTF-8 bytes / 4"}
+    files = {"absolute": abs_recs, "pairwise": pw_recs}
+    for kind, recs in list(files.items()):
+        counts = count([record_text(r) for r in recs])
+        if split == "train":  # the eval files keep every record: they measure, they do not train
+            by_id = {id(r): n for r, n in zip(recs, counts)}
+            files[kind], info[kind] = apply_shares(recs, recipe.mix.token_share, groups, counts, recipe.seed,
+                                                   f"{kind}/train")
+            counts = [by_id[id(r)] for r in files[kind]]
+        info.setdefault(kind, {})["tokens_by_language"] = tokens_by_language(files[kind], counts)
+    return files["absolute"], files["pairwise"], info
+
+
 def _write(path: Path, records: list[dict]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8") as fh:
@@ -265,6 +285,8 @@ def _finish(recipe: Recipe, out: Path, specs: dict[str, SourceSpec], absolute: l
         abs_rows = [e for e in rows if isinstance(e, AbsoluteExample)]
         pw_rows = [e for e in rows if isinstance(e, PairwiseExample)]
         abs_recs, pw_recs, skipped, info = _split_sets(recipe, specs, abs_rows, pw_rows, split)
+        if recipe.mix.token_share:
+            abs_recs, pw_recs, info["mix"] = _mixed(recipe, specs, split, abs_recs, pw_recs)
         _write(out / "absolute" / f"{split}.jsonl", abs_recs)
         _write(out / "pairwise" / f"{split}.jsonl", pw_recs)
         splits[split] = {"questions": len({e.provenance.question_id for e in rows}), "absolute": len(abs_recs),

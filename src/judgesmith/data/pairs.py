@@ -113,10 +113,11 @@ def pairs_from_absolute(examples: Sequence[AbsoluteExample], config: PairConfig 
                             response_a=rw if a_wins else rl, response_b=rl if a_wins else rw,
                             rubric=win.item.rubric, context=win.item.context,
                             reference_answer=win.item.reference_answer
-                            if win.item.reference_answer == lose.item.reference_answer else None)
+                            if win.item.reference_answer == lose.item.reference_answer else None,
+                            language=win.item.language)
         parts = (_feedback(a), _feedback(b))
         feedback = config.template.format(feedback_a=parts[0], feedback_b=parts[1], winner=label)
         prov = Provenance(f"{win.provenance.source}_pairs", win.provenance.file, win.provenance.row,
-                          win.provenance.question_id)
+                          win.provenance.question_id, same_as=win.provenance.same_as)
         out.append(PairwiseExample(item, label, prov, gold_feedback=feedback, feedback_parts=parts))
     return out, skipped

@@ -18,6 +18,8 @@
       n: 13
       drop: [vicuna, autoj_pairwise, llmbar_natural, pandalm]   # overlapping questions are removed
       check: known                # also report overlaps with every other known benchmark
+    mix: {token_share: {multilingual: 0.2}}   # sources with `group: multilingual` get 20% of each
+                                              # training file's tokens (`data.mix`); off by default
 
 A source or benchmark file that gives no rows at all (empty, truncated, every row bad) stops the build
 with an error naming it, unless the recipe marks it optional (`optional: true` on the source or the
@@ -51,6 +53,7 @@ class SourceSpec(Strict):
     limit: int | None = Field(default=None, ge=1)  # the first N rows of the file
     sample: int | None = Field(default=None, ge=1)  # a seeded random sample of N of the loaded examples
     optional: bool = False  # a file that gives no rows is a warning, not an error
+    group: str | None = None  # a group named in `mix.token_share` (e.g. multilingual); None: the main mix
 
     @model_validator(mode="after")
     def _known(self) -> "SourceSpec":
@@ -129,6 +132,22 @@ class DecontamSpec(Strict):
     optional: list[str] = Field(default_factory=list)  # benchmarks whose file may give no rows (a warning)
 
 
+class MixSpec(Strict):
+    """Token shares of source groups in each training file (`data.mix`); the main mix gets the rest."""
+
+    token_share: dict[str, float] = Field(default_factory=dict)
+    tokenizer: str | None = None  # counts tokens with this model's tokenizer; None: UTF-8 bytes / 4
+
+    @model_validator(mode="after")
+    def _shares(self) -> "MixSpec":
+        if "main" in self.token_share:
+            raise ValueError("token_share: `main` is the rest of the mix; give shares of named groups only")
+        if any(not 0 < v < 1 for v in self.token_share.values()) or sum(self.token_share.values()) >= 1:
+            raise ValueError(f"token_share: each share must be in (0, 1) and all together below 1, "
+                             f"got {self.token_share}")
+        return self
+
+
 class Recipe(Strict):
     seed: int = 0
     data_dir: str | None = None
@@ -139,6 +158,16 @@ class Recipe(Strict):
     shorten: ShortenSpec = Field(default_factory=ShortenSpec)
     split: SplitSpec = Field(default_factory=SplitSpec)
     decontamination: DecontamSpec = Field(default_factory=DecontamSpec)
+    mix: MixSpec = Field(default_factory=MixSpec)
+
+    @model_validator(mode="after")
+    def _groups(self) -> "Recipe":
+        named = {s.group for s in self.sources if s.enabled and s.group}
+        for group in self.mix.token_share:
+            if group not in named:
+                raise ValueError(f"mix.token_share names group {group!r}, but no enabled source has "
+                                 f"`group: {group}` (groups: {sorted(named) or 'none'})")
+        return self
 
 
 def load_recipe(path: str | Path) -> Recipe:

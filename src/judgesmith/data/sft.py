@@ -1,6 +1,7 @@
 """Examples -> SFT records in TRL's conversational prompt-completion format (loss on the completion only).
 
-`{"id", "kind", "source", "question_id", "prompt": [system, user], "completion": [assistant]}`;
+`{"id", "kind", "source", "question_id", "prompt": [system, user], "completion": [assistant]}` (plus
+`language` when the item has one);
 the user turn is the Prometheus prompt, the completion `prompts.target_text(feedback, label)`.
 An example without feedback is written label-only (`Feedback: [RESULT] 4`, `[RESULT] A`), the text score
 mode forces.
@@ -17,8 +18,11 @@ Targets = Literal["first", "all"]
 
 
 def _record(ex: AbsoluteExample | PairwiseExample, rec_id: str, kind: str, target: str) -> dict:
-    return {"id": rec_id, "kind": kind, "source": ex.provenance.source, "question_id": ex.provenance.question_id,
-            "prompt": build_prompt(ex.item).messages(), "completion": [{"role": "assistant", "content": target}]}
+    rec = {"id": rec_id, "kind": kind, "source": ex.provenance.source, "question_id": ex.provenance.question_id,
+           "prompt": build_prompt(ex.item).messages(), "completion": [{"role": "assistant", "content": target}]}
+    if ex.item.language:  # the judged text's language, for per-language token counts (only when known)
+        rec["language"] = ex.item.language
+    return rec
 
 
 def absolute_records(ex: AbsoluteExample, targets: Targets = "all") -> list[dict]:

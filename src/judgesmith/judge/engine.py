@@ -51,10 +51,15 @@ class JudgeConfig:
     system_prompt: bool = True
     absolute_prefix: str = "Feedback: [RESULT]"
     pairwise_prefix: str = "[RESULT]"
+    prompt_language: str = "en"  # the judge instructions' language: en, ja, or item (`prompt_languages`)
 
     def __post_init__(self) -> None:
+        from judgesmith.prompt_languages import PROMPT_LANGUAGES
+
         if self.mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, got {self.mode!r}")
+        if self.prompt_language not in PROMPT_LANGUAGES:
+            raise ValueError(f"prompt_language must be one of {PROMPT_LANGUAGES}, got {self.prompt_language!r}")
         if self.n < 1:
             raise ValueError(f"n must be >= 1, got {self.n}")
         if self.batch_size < 1:
@@ -163,7 +168,7 @@ class Judge:
 
     def _run(self, items: Sequence, labels: Sequence[str], prefix: str, sample_fn) -> list[Verdict]:
         cfg = self.config
-        prompts = [build_prompt(item, system=cfg.system_prompt) for item in items]
+        prompts = [build_prompt(item, system=cfg.system_prompt, language=cfg.prompt_language) for item in items]
         if cfg.mode == "score":
             dists = self.backend.score(prompts, prefix=prefix, labels=labels)
             return [self._scored(item.id, d, labels) for item, d in zip(items, dists)]

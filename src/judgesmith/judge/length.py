@@ -92,7 +92,7 @@ class LengthGuard:
         return self.config.absolute_prefix if isinstance(item, AbsoluteItem) else self.config.pairwise_prefix
 
     def count(self, item: Any) -> int:
-        prompt = build_prompt(item, system=self.config.system_prompt)
+        prompt = build_prompt(item, system=self.config.system_prompt, language=self.config.prompt_language)
         return int(self._count([prompt], suffix=self._suffix(item))[0])
 
     def _counts(self, items: Sequence[Any]) -> list[int | str]:
@@ -103,7 +103,8 @@ class LengthGuard:
                 by_suffix.setdefault(self._suffix(item), []).append(i)
             out: list[int | str] = [0] * len(items)
             for suffix, idx in by_suffix.items():
-                prompts = [build_prompt(items[i], system=self.config.system_prompt) for i in idx]
+                prompts = [build_prompt(items[i], system=self.config.system_prompt, language=self.config.prompt_language)
+                           for i in idx]
                 for i, n in zip(idx, self._count(prompts, suffix=suffix)):
                     out[i] = int(n)
             return out
