@@ -109,6 +109,13 @@ def check_rows(what: str, result: LoadResult, path: Path | str, optional: bool, 
                      f"again), or {how}")
 
 
+def _file_key(spec: SourceSpec | BenchSpec, path: Path | str) -> str:
+    """A file with the loader options that pick its rows: one file's training and held-out parts
+    (`part: train` / `heldout`) are different inputs, so the held-out part is still checked."""
+    options = {**dataset_options(spec.name, spec.loader), **spec.options}
+    return f"{path}\t{json.dumps(options, sort_keys=True, default=str)}"
+
+
 def _benchmarks(recipe: Recipe, data_root: Path | None, base: Path | None, train_files: set[str]
                 ) -> tuple[dict[str, list], set[str], dict[str, Any]]:
     """Benchmark examples to check (name -> examples), names to drop on, and their file info."""
@@ -125,7 +132,7 @@ def _benchmarks(recipe: Recipe, data_root: Path | None, base: Path | None, train
         if spec.path is None and (row is None or row.path is None):
             raise ValueError(f"decontamination benchmark {name!r} is not a known dataset; give it a loader and path")
         _, path = resolve(spec, data_root, base)
-        if str(path) in train_files:
+        if _file_key(spec, path) in train_files:
             files[name] = {"file": str(path), "note": "is a training input; not checked"}
             continue
         if not Path(path).exists() and name not in drop:
@@ -221,7 +228,7 @@ def build(recipe: Recipe, out: str | Path, strict: bool = False, base: Path | No
         if spec.sample is not None:
             result = _sampled(result, spec.sample, recipe.seed)
         sources.append(_source_entry(spec, result, path) | ({"sampled_from": loaded} if spec.sample else {}))
-        train_files.add(str(path))
+        train_files.add(_file_key(spec, path))
         absolute += [_renamed(e, spec.name) for e in result.absolute]
         pairwise += [_renamed(e, spec.name) for e in result.pairwise]
     report = DecontamReport(n=recipe.decontamination.n, min_ngrams=recipe.decontamination.min_ngrams)

@@ -2,8 +2,9 @@
 
 `columns` maps judgesmith fields to your column names; fields you leave out keep their own
 name. Absolute fields: `id, instruction, response, reference_answer, context, rubric,
-score, feedback, question_id`; pairwise: `id, instruction, response_a, response_b,
-reference_answer, context, rubric, label, feedback, question_id`. `labels` maps raw label
+score, feedback, question_id, language`; pairwise: `id, instruction, response_a, response_b,
+reference_answer, context, rubric, label, feedback, question_id, language`. `language` (ISO 639-1,
+"ja") is the judged text's language; the `language` option gives it to rows without one. `labels` maps raw label
 values to gold values (`{"A>B": "A", "B>A": "B", "A=B": "tie"}` or `{"good": 5}`); raw
 values are compared as strings. `rubric` is the default rubric (preset, file or mapping)
 for rows without a rubric column. Each row is checked by the one item schema
@@ -38,12 +39,12 @@ from judgesmith.rubrics import resolve_rubric
 
 FIELDS = {
     "absolute": ("id", "instruction", "response", "reference_answer", "context", "rubric", "score",
-                 "feedback", "question_id"),
+                 "feedback", "question_id", "language"),
     "pairwise": ("id", "instruction", "response_a", "response_b", "reference_answer", "context", "rubric",
-                 "label", "feedback", "question_id"),
+                 "label", "feedback", "question_id", "language"),
 }
 _GOLD = {"absolute": ("gold_score", "score"), "pairwise": ("gold", "label")}  # the CLI's name is read too
-_OPTIONAL = ("id", "reference_answer", "context", *_GOLD["absolute"], *_GOLD["pairwise"])  # blank: not given
+_OPTIONAL = ("id", "reference_answer", "context", "language", *_GOLD["absolute"], *_GOLD["pairwise"])  # blank: not given
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, Any]]:
@@ -158,7 +159,7 @@ def _layout_example(get: Mapping[str, Any], cols: Mapping[str, Column], labels: 
     qid = str(get["question_id"]) if get.get("question_id") not in (None, "") else text_qid(name, instruction)
     common = dict(id=str(get["id"] if get.get("id") not in (None, "") else f"{name}-{row}"), instruction=instruction,
                   rubric=rub, reference_answer=text("reference_answer", False) or None,
-                  context=text("context", False) or None)
+                  context=text("context", False) or None, language=text("language", False) or None)
     prov = Provenance(name, file, row, qid)
     feedback = text("feedback", False) or None
     if kind == "absolute":
@@ -173,7 +174,7 @@ def _layout_example(get: Mapping[str, Any], cols: Mapping[str, Column], labels: 
 def load(path: str | Path, *, kind: str = "absolute", columns: Mapping[str, Column] | None = None,
          labels: Mapping[str, Any] | None = None, rubric: Any = "helpfulness", name: str | None = None,
          strict: bool = False, limit: int | None = None, keep_empty: bool = False, coerce: bool = False,
-         prefix_ids: bool = False) -> LoadResult:
+         prefix_ids: bool = False, language: str | None = None) -> LoadResult:
     """Load any JSON/JSONL/CSV file of absolute or pairwise rows through a column mapping."""
     if kind not in FIELDS:
         raise ValueError(f"generic: kind must be 'absolute' or 'pairwise', got {kind!r}")
@@ -191,6 +192,8 @@ def load(path: str | Path, *, kind: str = "absolute", columns: Mapping[str, Colu
     def make(rec: Any, row: int) -> AbsoluteExample | PairwiseExample:
         rec = require_mapping(rec)
         get = _fields(rec, cols, labels, name, prefix_ids)
+        if language and get.get("language") in (None, ""):
+            get["language"] = language
         if layout:  # an upstream layout (sources/layouts.py): its own rules for empty and numeric responses
             return _layout_example(get, cols, labels, kind, default_rubric, (name, path.name, row),
                                    keep_empty, coerce)
