@@ -92,3 +92,13 @@ def test_a_build_holds_the_multilingual_group_at_its_share_and_counts_tokens_per
     by_lang = mix["pairwise"]["tokens_by_language"]
     assert set(by_lang) == {"ja", "unknown"} and by_lang["ja"] / sum(by_lang.values()) == pytest.approx(0.2, abs=0.02)
     assert not mix["absolute"]["applied"]  # no absolute records at all: nothing to share
+
+
+def test_a_files_held_out_part_is_checked_even_when_its_training_part_is_a_source():
+    """ja_mt_bench (part train) trains and ja_mt_bench_heldout (part heldout) benches from one folder: the
+    bench part must still be checked, or the English rows of its questions would stay in training."""
+    from judgesmith.data.build import _file_key
+    from judgesmith.data.recipe import BenchSpec, SourceSpec
+
+    assert _file_key(SourceSpec(name="ja_mt_bench"), "f") != _file_key(BenchSpec(name="ja_mt_bench_heldout"), "f")
+    assert _file_key(SourceSpec(name="mt_bench"), "f") == _file_key(BenchSpec(name="mt_bench"), "f")

@@ -10,7 +10,8 @@ the bundled data), `gold_ties: false` (pairwise: drop gold ties before sampling,
 so `limit` counts decisive pairs), `balanced: true` (binary sets: half supported, half not),
 `binary: true` (your own absolute file whose gold says supported, 5, or not, 1)
 loader `options` (e.g. `max_context_words`, a context budget) and `prompt_language` (`ja`, or `item`:
-the judge instructions in the items' language where translated; English by default), plus an optional `consistency` section whose `limit` counts
+the judge instructions in the items' language where translated; English by default: give such an
+entry its own `id`, so its verdicts are stored apart from the English-prompt ones), plus an optional `consistency` section whose `limit` counts
 questions, not items.
 """
 
