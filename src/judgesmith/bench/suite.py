@@ -11,8 +11,8 @@ so `limit` counts decisive pairs), `balanced: true` (binary sets: half supported
 `binary: true` (your own absolute file whose gold says supported, 5, or not, 1)
 loader `options` (e.g. `max_context_words`, a context budget) and `prompt_language` (`ja`, or `item`:
 the judge instructions in the items' language where translated; English by default: give such an
-entry its own `id`, so its verdicts are stored apart from the English-prompt ones), plus an optional `consistency` section whose `limit` counts
-questions, not items.
+entry its own `id`, so its verdicts are stored apart from the English-prompt ones), plus an optional
+`consistency` section whose `limit` counts questions, not items.
 """
 
 from __future__ import annotations

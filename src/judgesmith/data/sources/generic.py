@@ -44,7 +44,8 @@ FIELDS = {
                  "label", "feedback", "question_id", "language"),
 }
 _GOLD = {"absolute": ("gold_score", "score"), "pairwise": ("gold", "label")}  # the CLI's name is read too
-_OPTIONAL = ("id", "reference_answer", "context", "language", *_GOLD["absolute"], *_GOLD["pairwise"])  # blank: not given
+# blank: not given
+_OPTIONAL = ("id", "reference_answer", "context", "language", *_GOLD["absolute"], *_GOLD["pairwise"])
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, Any]]:

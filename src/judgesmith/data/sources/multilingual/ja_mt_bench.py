@@ -10,14 +10,13 @@ judgment without its `評価：[[x]]` sentence. Gold: the 1-10 grade mapped to 1
 
 The 80 questions are the English MT-Bench questions 81-160, translated and in places localised
 (Elon Musk -> 宮崎駿, Hawaii -> 京都), numbered in blocks of ten by category in alphabetical order
-(`question.jsonl` lacks coding 1-10 and math 31-40; the judge prompt quotes them): `same_as` links each to its English id (`mt_bench:<id>`), so splits and
-decontamination treat the two as one question. `part` holds out a stable half of the questions
-(hashed by that English id). Apache-2.0.
+(`question.jsonl` lacks coding 1-10 and math 31-40; the judge prompt quotes them): `same_as` links
+each to its English id (`mt_bench:<id>`), so splits and decontamination treat the two as one question.
+`part` holds out a stable half of the questions (hashed by that English id). Apache-2.0.
 """
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +27,6 @@ from judgesmith.data.sources.grounded.common import in_part
 from judgesmith.data.sources.multilingual.common import rows_of, strip_verdict
 from judgesmith.records import AbsoluteItem
 from judgesmith.rubrics import resolve_rubric
-
-log = logging.getLogger(__name__)
 
 ANSWER = ("[アシスタントの回答の開始]", "[アシスタントの回答の終了]")
 REFERENCE = ("[参考回答の開始]", "[参考回答の終了]")

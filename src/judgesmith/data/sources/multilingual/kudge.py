@@ -41,7 +41,8 @@ def read_csv(folder: Path, stem: str) -> list[dict[str, str]]:
 
 def answers(rec: dict[str, str]) -> tuple[str, str]:
     """(original, corrupted) answers of a pairwise row; identical texts are a ValueError."""
-    original, corrupted = text_field(rec, "original_response").strip(), text_field(rec, "response_with_false_info").strip()
+    original = text_field(rec, "original_response").strip()
+    corrupted = text_field(rec, "response_with_false_info").strip()
     if " ".join(original.split()) == " ".join(corrupted.split()):
         raise ValueError("the original and the false-information answer are the same text")
     return original, corrupted
