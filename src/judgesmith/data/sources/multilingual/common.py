@@ -28,13 +28,6 @@ def strip_verdict(judgment: str) -> str:
     return judgment[:ends[-1] if ends else 0].strip()
 
 
-def jsonl_files(folder: Path, pattern: str) -> list[Path]:
-    """The `pattern` files of a folder and their `.gz` copies, sorted; a missing folder is an error."""
-    if not folder.is_dir():
-        raise FileNotFoundError(f"{folder} does not exist")
-    return sorted({*folder.glob(pattern), *folder.glob(pattern + ".gz")})
-
-
 def rows_of(folder: Path, stem: str) -> Iterator[tuple[int, Any]]:
     """Rows of `folder/stem` or `folder/stem.gz`, whichever is there."""
     for path in (folder / stem, folder / f"{stem}.gz"):

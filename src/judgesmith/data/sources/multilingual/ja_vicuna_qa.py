@@ -22,7 +22,8 @@ from typing import Any
 
 from judgesmith.data.schema import LoadResult, PairwiseExample, Provenance, Skipped
 from judgesmith.data.sources._common import balanced_positions, collect, read_rows, require_mapping, text_field
-from judgesmith.data.sources.multilingual.common import jsonl_files, strip_verdict
+from judgesmith.data.sources.grounded.common import data_files
+from judgesmith.data.sources.multilingual.common import strip_verdict
 from judgesmith.records import PairwiseItem
 from judgesmith.rubrics import resolve_rubric
 
@@ -68,7 +69,7 @@ def load(path: str | Path, *, name: str = "ja_vicuna_qa", rubric: Any = "helpful
     rub = resolve_rubric(rubric, where=f"{name} rubric")
     agreed: list[tuple[str, int, Any, int]] = []
     result = LoadResult(source=name, rows_read=0)
-    for file in jsonl_files(folder / JUDGMENTS, "pairwise:*.jsonl"):
+    for file in data_files(folder / JUDGMENTS, ("pairwise:*.jsonl", "pairwise:*.jsonl.gz")):
         rel = f"{JUDGMENTS}/{file.name.removesuffix('.gz')}"
 
         def keep(rec: Any, row: int, rel: str = rel) -> None:
