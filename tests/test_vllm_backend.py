@@ -40,12 +40,14 @@ class FakeLLM:
     """Records its arguments and requests; answers from `TRUTH` (label token ids set by the test)."""
 
     label_ids: dict[int, str] = {}
+    made: list = []  # every engine built, newest last
 
     def __init__(self, model, **kwargs):
         unknown = set(kwargs) - ENGINE_ARGS
         if unknown:
             raise TypeError(f"LLM got unexpected arguments {unknown}")
         self.model, self.kwargs, self.calls = model, kwargs, []
+        FakeLLM.made.append(self)
 
     def get_tokenizer(self):
         from transformers import AutoTokenizer
@@ -142,6 +144,22 @@ def test_the_length_guard_uses_the_engine_context(make, folders):
     long = AbsoluteItem("long", "Q? " * 50, "A.", preset("helpfulness"))
     v = Judge(backend, JudgeConfig(max_new_tokens=10)).grade_absolute([long])[0]
     assert not v.parse_ok and "the model's context of 50 tokens" in v.error and not backend.llm.calls
+
+
+def test_the_judge_command_sizes_the_vllm_context_from_its_limits(make, folders, tmp_path):
+    """`judgesmith judge --backend vllm` hands --max-prompt-tokens and --max-new-tokens to the engine."""
+    import json
+
+    from judgesmith.cli import main
+
+    make(folders["qwen3"])  # installs the fake vllm and sets the label ids of this tokenizer
+    items = tmp_path / "items.jsonl"
+    items.write_text(json.dumps({"id": "1", "instruction": "Q?", "response": "A.", "rubric": "helpfulness"}) + "\n")
+    rc = main(["judge", "absolute", "--backend", "vllm", "--model", str(folders["qwen3"]), "--mode", "score",
+               "--input", str(items), "--output", str(tmp_path / "out.jsonl"), "--max-prompt-tokens", "1500",
+               "--max-new-tokens", "20"])
+    assert rc == 0 and FakeLLM.made[-1].kwargs["max_model_len"] == 1520
+    assert json.loads((tmp_path / "out.jsonl").read_text().splitlines()[0])["id"] == "1"
 
 
 def test_the_bench_shuts_the_engine_down_before_the_next_model(make, folders):

@@ -6,13 +6,19 @@ import argparse
 import json
 
 
+def shipped_suites() -> list[str]:
+    """Names of the suites in the package (listed in --help, so the list cannot drift from the files)."""
+    from importlib.resources import files
+
+    return sorted(p.name[:-5] for p in files("judgesmith").joinpath("suites").iterdir() if p.name.endswith(".yaml"))
+
+
 def add_common(p: argparse.ArgumentParser) -> None:
     """Options shared by `bench` and `consistency`."""
     p.add_argument("--model", action="append", required=True, metavar="LABEL=NAME",
                    help="model to judge with, e.g. base=gemma-3-270m or merged=runs/merged (repeatable)")
     p.add_argument("--suite", default="default",
-                   help="a suite shipped with judgesmith (default, main-cpu, cpu-build, full, grounded-cpu, "
-                        "grounded-full) or a YAML file")
+                   help=f"a suite shipped with judgesmith ({', '.join(shipped_suites())}) or a YAML file")
     p.add_argument("--out", required=True, help="output folder (verdicts, results, report); rerun to resume")
     p.add_argument("--mode", choices=("generate", "score"), default="generate",
                    help="generate: feedback then a label; score: label distribution in one forward pass (fast on CPU)")

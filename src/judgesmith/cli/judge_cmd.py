@@ -224,7 +224,8 @@ def judge_rows(args: argparse.Namespace, todo: list[InputRow], out: Any, errors:
                          max_batch_tokens=args.max_batch_tokens, max_prompt_tokens=args.max_prompt_tokens or None,
                          overlong=args.overlong)
     backend = make_backend(args.backend, args.model, batch_size=args.batch_size, threads=args.threads,
-                           base_url=args.base_url, api_key=args.api_key)
+                           base_url=args.base_url, api_key=args.api_key, max_new_tokens=args.max_new_tokens,
+                           max_prompt_tokens=config.max_prompt_tokens)  # vLLM sizes its context from these
     judge = Judge(backend, config)
     screened = judge.screen([r.item for r in todo])
     errors.write(error_entries(bad, list(zip(todo, screened))))
