@@ -157,6 +157,15 @@ def test_a_position_biased_judge_gets_ties_and_zero_swap_consistency(files, tmp_
     long = next(m for m in board["models"] if m["model"] == "long")["pairwise"]
     assert long["ties"] == 6 and long["win_rate"]["value"] == 0.5 and long["swap_consistency"] == 0.0
     assert long["soft_win_rate"]["value"] == pytest.approx(0.5)  # P(A) 0.8 in both orders averages out
+    report = (tmp_path / "store" / "leaderboard.md").read_text()
+    assert "Warning: the judge picks by position" in report and "long (0.0%)" in report
+
+
+def test_a_judge_that_reads_the_responses_gets_no_position_warning(files, tmp_path, scripted):
+    compare(files, tmp_path / "store", "base", "long", "short")
+    board = json.loads((tmp_path / "store" / "leaderboard.json").read_text())
+    assert all(m["pairwise"]["swap_consistency"] == 1.0 for m in board["models"] if m["model"] != "base")
+    assert "Warning" not in (tmp_path / "store" / "leaderboard.md").read_text()
 
 
 def test_absolute_mode_grades_every_model_including_the_baseline(files, tmp_path, scripted, capsys):

@@ -9,6 +9,7 @@ reference ranking such as GPT-4's). Written to `leaderboard.md`, `leaderboard.ht
 from __future__ import annotations
 
 import json
+import logging
 import math
 from functools import partial
 from pathlib import Path
@@ -18,6 +19,8 @@ from judgesmith.bench import plots, report_html, report_md
 from judgesmith.bench.report_model import Block, Paragraph, Plot, Plots, Report, Section, table
 from judgesmith.bench.report_sections import fmt_mr
 from judgesmith.metrics import MetricResult
+
+log = logging.getLogger(__name__)
 
 DEFINITIONS = (
     "Every pair is judged in both orders. Win rate: share of prompts whose verdict (the engine's two-order "
@@ -70,8 +73,26 @@ def leaderboard_section(board: dict[str, Any]) -> Section:
               "judged"]
     if absolute:
         header.append("mean score (1-5)")
+    warning = position_warning(board)
     return Section("leaderboard", f"Leaderboard (sorted by {board['sorted_by'].replace('_', ' ')})",
-                   (Paragraph(DEFINITIONS), table(header, rows)))
+                   (Paragraph(DEFINITIONS), table(header, rows), *([warning] if warning else [])))
+
+
+def position_warning(board: dict[str, Any], below: float = 0.5) -> Paragraph | None:
+    """A warning when the judge's pick follows the position, not the response (swap consistency < 50%,
+    what two independent coin flips agree on): its disagreeing orders become ties, so win rates sit near
+    50% whatever the outputs, and the ranking says little."""
+    low = [(e["model"], p["swap_consistency"]) for e in board["models"]
+           if (p := e.get("pairwise")) and not p.get("baseline") and p.get("swap_consistency") is not None
+           and p["swap_consistency"] < below]
+    if not low:
+        return None
+    shown = ", ".join(f"{m} ({c * 100:.1f}%)" for m, c in low)
+    log.warning("the judge mostly picks by position, not by response: swap consistency %s", shown)
+    return Paragraph(f"**Warning: the judge picks by position more than by response** (swap consistency below "
+                     f"{below * 100:.0f}%: {shown}). A pair whose two orders disagree counts as a tie, so these "
+                     "win rates sit near 50% whatever the outputs; use a judge whose swap consistency is well "
+                     "above 50% (a trained judgesmith judge, a larger model) before reading this ranking.")
 
 
 def differences_section(board: dict[str, Any]) -> Section | None:
