@@ -178,3 +178,31 @@ def balanced_positions(n: int, seed: int) -> list[bool]:
     flags = [i % 2 == 0 for i in range(n)]
     random.Random(seed).shuffle(flags)
     return flags
+
+
+def data_files(path: str | Path, patterns: Iterable[str]) -> list[Path]:
+    """`path` itself when it is a file, else the files under it matching `patterns`, sorted (stable order)."""
+    path = Path(path)
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        raise FileNotFoundError(f"{path} does not exist")
+    found = sorted({f for pattern in patterns for f in path.rglob(pattern) if f.is_file()})
+    if not found:
+        raise FileNotFoundError(f"{path} holds no files matching {list(patterns)}")
+    return found
+
+
+def collect_files(name: str, files: Iterable[Path], read: Callable[[Path], Iterator[tuple[int, Any]]],
+                  maker: Callable[[Path], Callable[[Any, int], Any]], strict: bool = False,
+                  limit: int | None = None) -> LoadResult:
+    """`collect` over several files of one source (a folder of domain or subset files), in file order."""
+    out = LoadResult(source=name)
+    for file in files:
+        part = collect(name, file, read(file), maker(file), strict=strict)
+        out.absolute += part.absolute
+        out.pairwise += part.pairwise
+        out.skipped += part.skipped
+    if limit is not None:
+        out.absolute = out.absolute[:limit]
+    return out

@@ -16,10 +16,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from judgesmith.data.schema import LoadResult
-from judgesmith.data.sources._common import require_mapping, text_field
-from judgesmith.data.sources.grounded.common import (
-    SUPPORTED, UNSUPPORTED, collect_files, data_files, grounded_example, mapped_label,
-)
+from judgesmith.data.sources._common import collect_files, data_files, require_mapping, text_field
+from judgesmith.data.sources.grounded.common import SUPPORTED, UNSUPPORTED, grounded_example, mapped_label
 from judgesmith.rubrics import resolve_rubric
 
 LABELS = {"Fully attributable": SUPPORTED, "Not fully attributable": UNSUPPORTED}

@@ -15,11 +15,10 @@ Two rules keep benchmarks honest:
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Mapping
 
-from judgesmith.data.schema import AbsoluteExample, LoadResult, Provenance
-from judgesmith.data.sources._common import collect, normalize
+from judgesmith.data.schema import AbsoluteExample, Provenance
+from judgesmith.data.sources._common import normalize
 from judgesmith.records import AbsoluteItem, Rubric
 
 SUPPORTED, PARTIAL, UNSUPPORTED = 5, 3, 1
@@ -88,37 +87,9 @@ def grounded_example(source: str, file: str, row: int, *, item_id: str, instruct
                            gold_scores=(score,))
 
 
-def data_files(path: str | Path, patterns: Iterable[str]) -> list[Path]:
-    """`path` itself when it is a file, else the files under it matching `patterns`, sorted (stable order)."""
-    path = Path(path)
-    if path.is_file():
-        return [path]
-    if not path.is_dir():
-        raise FileNotFoundError(f"{path} does not exist")
-    found = sorted({f for pattern in patterns for f in path.rglob(pattern) if f.is_file()})
-    if not found:
-        raise FileNotFoundError(f"{path} holds no files matching {list(patterns)}")
-    return found
-
-
 def mapped_label(rec: Mapping[str, Any], key: str, scores: Mapping[str, int | None]) -> int | None:
     """The gold score of a row's label (None: a label the loader was told to skip); unknown labels raise."""
     label = rec.get(key)
     if label not in scores:
         raise ValueError(f"{key!r} must be one of {sorted(scores)}, got {label!r}")
     return scores[label]
-
-
-def collect_files(name: str, files: Iterable[Path], read: Callable[[Path], Iterator[tuple[int, Any]]],
-                  maker: Callable[[Path], Callable[[Any, int], Any]], strict: bool = False,
-                  limit: int | None = None) -> LoadResult:
-    """`collect` over several files of one source (a folder of domain or subset files), in file order."""
-    out = LoadResult(source=name)
-    for file in files:
-        part = collect(name, file, read(file), maker(file), strict=strict)
-        out.absolute += part.absolute
-        out.pairwise += part.pairwise
-        out.skipped += part.skipped
-    if limit is not None:
-        out.absolute = out.absolute[:limit]
-    return out

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from judgesmith.data.schema import LoadResult
-from judgesmith.data.sources._common import read_rows, require_mapping, text_field
-from judgesmith.data.sources.grounded.common import SUPPORTED, UNSUPPORTED, collect_files, data_files, grounded_example
+from judgesmith.data.sources._common import collect_files, data_files, read_rows, require_mapping, text_field
+from judgesmith.data.sources.grounded.common import SUPPORTED, UNSUPPORTED, grounded_example
 from judgesmith.rubrics import resolve_rubric
 
 INSTRUCTION = "Summarize the news article in the context."

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from judgesmith.data.schema import LoadResult, PairwiseExample, Provenance
-from judgesmith.data.sources._common import collect, read_rows, require_mapping, text_field
-from judgesmith.data.sources.grounded.common import SUPPORTED, UNSUPPORTED, data_files, doc_qid, grounded_example
+from judgesmith.data.sources._common import collect, data_files, read_rows, require_mapping, text_field
+from judgesmith.data.sources.grounded.common import SUPPORTED, UNSUPPORTED, doc_qid, grounded_example
 from judgesmith.records import PairwiseItem
 from judgesmith.rubrics import resolve_rubric
 

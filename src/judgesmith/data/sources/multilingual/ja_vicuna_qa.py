@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from judgesmith.data.schema import LoadResult, PairwiseExample, Provenance, Skipped
-from judgesmith.data.sources._common import balanced_positions, collect, read_rows, require_mapping, text_field
-from judgesmith.data.sources.grounded.common import data_files
+from judgesmith.data.sources._common import (
+    balanced_positions, collect, data_files, read_rows, require_mapping, text_field,
+)
 from judgesmith.data.sources.multilingual.common import strip_verdict
 from judgesmith.records import PairwiseItem
 from judgesmith.rubrics import resolve_rubric

@@ -21,8 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from judgesmith.data.schema import AbsoluteExample, LoadResult, Provenance
-from judgesmith.data.sources._common import read_rows, require_mapping, text_field, text_qid
-from judgesmith.data.sources.grounded.common import collect_files, data_files
+from judgesmith.data.sources._common import collect_files, data_files, read_rows, require_mapping, text_field, text_qid
 from judgesmith.records import AbsoluteItem
 from judgesmith.rubrics import resolve_rubric
 
