@@ -14,9 +14,10 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from judgesmith.bench.benchmark import Benchmark
+from judgesmith.bench.cache import VerdictCache, fill_store
 from judgesmith.bench.models import BackendFactory, ModelSpec, release
 from judgesmith.bench.protocol import Protocol
 from judgesmith.bench.store import VerdictStore
@@ -84,8 +85,9 @@ def check_run(out: Path, suite_name: str, protocol: Protocol, models: Sequence[M
 
 
 def judge_missing(backend: Any, items: Sequence[Any], kind: str, config: Any, store: VerdictStore,
-                  label: str, key: str) -> int:
-    """Judge the items without a stored verdict under `store[label][key]`; returns how many were judged."""
+                  label: str, key: str, on_batch: Callable[[list], Any] | None = None) -> int:
+    """Judge the items without a stored verdict under `store[label][key]`; returns how many were judged.
+    `on_batch` sees each batch of new verdicts once it is stored (the verdict cache keeps them)."""
     from tqdm.auto import tqdm
 
     from judgesmith.judge.engine import Judge
@@ -99,17 +101,27 @@ def judge_missing(backend: Any, items: Sequence[Any], kind: str, config: Any, st
     with tqdm(total=len(items), initial=len(items) - len(todo), desc=f"{label} / {key}", unit="item") as bar:
         for verdicts in batches:
             store.append(label, key, verdicts)
+            if on_batch is not None:
+                on_batch(verdicts)
             bar.update(len(verdicts))
     return len(todo)
 
 
-def judge_task(backend: Any, task: BenchTask, model: ModelSpec, store: VerdictStore, protocol: Protocol) -> int:
-    """Judge the items of a benchmark task that have no verdict yet."""
+def task_config(task: BenchTask, protocol: Protocol) -> Any:
+    """The `JudgeConfig` a task is judged under (the protocol's, in the task's prompt language)."""
     from dataclasses import replace
 
+    return replace(protocol.judge_config(task.bench.kind), prompt_language=task.prompt_language)
+
+
+def judge_task(backend: Any, task: BenchTask, model: ModelSpec, store: VerdictStore, protocol: Protocol,
+               cache: VerdictCache | None = None) -> int:
+    """Judge the items of a benchmark task that have no verdict yet (new verdicts also go to `cache`)."""
     items = [ex.item for ex in task.examples]
-    config = replace(protocol.judge_config(task.bench.kind), prompt_language=task.prompt_language)
-    return judge_missing(backend, items, task.bench.kind, config, store, model.label, task.key)
+    config = task_config(task, protocol)
+    fingerprint = cache.fingerprint(model.name) if cache is not None else None
+    keep = (lambda vs: cache.add(fingerprint, config, items, vs)) if fingerprint else None
+    return judge_missing(backend, items, task.bench.kind, config, store, model.label, task.key, on_batch=keep)
 
 
 def pending(tasks: Sequence[BenchTask], model: ModelSpec, store: VerdictStore) -> list[BenchTask]:
@@ -150,16 +162,20 @@ def load_throughput(out: Path) -> list[dict[str, Any]]:
 
 def run_bench(models: Sequence[ModelSpec], tasks: Sequence[BenchTask], out_dir: str | Path, protocol: Protocol,
               make_backend: BackendFactory, suite_name: str = "custom", n_resamples: int = 1000,
-              seed: int = 0, html: bool = True, baseline: str | None = "base") -> dict[str, Any]:
+              seed: int = 0, html: bool = True, baseline: str | None = "base",
+              cache: VerdictCache | None = None) -> dict[str, Any]:
     """Judge, then write `results.json`, `results.md` and (with matplotlib) `report.html` in `out_dir`.
 
     `baseline` is the model label that paired differences are taken against (skipped when absent).
+    With a `cache` (bench/cache.py), items a model already judged elsewhere are copied, not judged.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     check_run(out, suite_name, protocol, models)
     store = VerdictStore(out / "verdicts")
     for model in models:
+        if cache is not None:
+            fill_store(cache, model, tasks, store, lambda task: task_config(task, protocol))
         todo = pending(tasks, model, store)
         if not todo:
             log.info("%s: every benchmark already judged; skipping the model load", model.label)
@@ -169,7 +185,7 @@ def run_bench(models: Sequence[ModelSpec], tasks: Sequence[BenchTask], out_dir: 
         try:
             for task in todo:
                 start = time.perf_counter()
-                n = judge_task(backend, task, model, store, protocol)
+                n = judge_task(backend, task, model, store, protocol, cache)
                 seconds = time.perf_counter() - start
                 record_throughput(out, model.label, task, engine, protocol, n, seconds)
                 log.info("%s / %s: judged %d items in %.1f s with %s", model.label, task.key, n, seconds, engine)

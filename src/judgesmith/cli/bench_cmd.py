@@ -39,6 +39,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     add_common(p)
     p.add_argument("--baseline", default="base", metavar="LABEL",
                    help="model label the paired differences are taken against (default: base, when present)")
+    p.add_argument("--no-verdict-cache", action="store_true",
+                   help="judge every item here even if the same model (same weights) judged the same prompt "
+                        "in another run (cache: JUDGESMITH_VERDICT_CACHE, default ~/.cache/judgesmith/verdicts)")
     return p
 
 
@@ -62,12 +65,15 @@ def setup(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> int:
+    from judgesmith.bench.cache import VerdictCache, default_root
     from judgesmith.bench.runner import prepare_tasks, run_bench
 
     models, suite, protocol, factory = setup(args)
     tasks = prepare_tasks(suite.benchmarks, seed=suite.seed, limit=args.limit)
+    cache = None if args.no_verdict_cache else VerdictCache(default_root(), args.backend, protocol.batch_size)
     results = run_bench(models, tasks, args.out, protocol, factory, suite_name=suite.name,
-                        n_resamples=args.resamples, seed=suite.seed, html=not args.no_html, baseline=args.baseline)
+                        n_resamples=args.resamples, seed=suite.seed, html=not args.no_html, baseline=args.baseline,
+                        cache=cache)
     print((__import__("pathlib").Path(args.out) / "results.md").read_text(encoding="utf-8"))
     print(summary_line(results))
     return 0

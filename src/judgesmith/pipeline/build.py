@@ -178,12 +178,15 @@ def _bench_setup(p: Plan) -> tuple[Any, Any, Any, int | None, int]:
 
 def _bench_stage(p: Plan):
     def run(sdir: Path, ctx: Context) -> None:
+        from judgesmith.bench.cache import VerdictCache, default_root
         from judgesmith.bench.runner import prepare_tasks, run_bench
 
         suite, protocol, factory, limit, resamples = _bench_setup(p)
         tasks = prepare_tasks(suite.benchmarks, seed=suite.seed, limit=limit)
+        spec = p.recipe.bench
+        cache = VerdictCache(default_root(), spec.backend, spec.batch_size) if spec.verdict_cache else None
         run_bench(_models(p, ctx), tasks, sdir, protocol, factory, suite_name=suite.name,
-                  n_resamples=resamples, seed=suite.seed)
+                  n_resamples=resamples, seed=suite.seed, cache=cache)
     return run
 
 

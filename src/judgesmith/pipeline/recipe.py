@@ -52,6 +52,9 @@ class BenchSpec(Strict):
     batch_size: int = Field(8, ge=1)
     resamples: int = Field(1000, ge=10)
     consistency: bool = True
+    # Reuse verdicts a model with the same weights gave on the same prompts in any earlier run
+    # (bench/cache.py): a rebuild does not judge the unchanged base again.
+    verdict_cache: bool = True
     # Which models the bench judges: the paired comparison that matters is merged vs base; the two
     # specialists cost as much bench time again each on a CPU.
     models: list[Literal["base", "feedback", "preference", "merged"]] = Field(
