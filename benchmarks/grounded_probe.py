@@ -34,18 +34,23 @@ SETS = {"wice_test": ["wice"], "summedits_eval": ["summedits"], "attributionbenc
 PREFIX = "Feedback: [RESULT]"
 
 
-def training_prompts(data_dir: Path, source: str, n: int, seed: int) -> list[tuple[str, object, bool]]:
-    """(id, Prompt, supported) for n balanced rows of one source, gold 5 (supported) or 1 (not)."""
+def training_prompts(data_dir: Path, source: str, n: int, seed: int) -> list[tuple[str, object, bool, str]]:
+    """(id, Prompt, supported, group) for n balanced rows of one source, gold 5 (supported) or 1 (not).
+    The group joins rows that share a document or a response (WiCE repeats each claim with each of its
+    evidence chunks), so cross-validation never scores a claim it was fitted on."""
     from judgesmith.prompts import Prompt
 
     by_label: dict[bool, list] = {True: [], False: []}
+    groups: dict[str, str] = {}
     for line in (data_dir / "absolute" / "train.jsonl").open(encoding="utf-8"):
         row = json.loads(line)
         label = row["completion"][-1]["content"].strip()[-1]
         if row["source"] != source or label not in "15":
             continue
         msgs = {m["role"]: m["content"] for m in row["prompt"]}
-        by_label[label == "5"].append((row["id"], Prompt(msgs["user"], msgs.get("system")), label == "5"))
+        response = msgs["user"].split("###Response to evaluate:")[-1].split("###Score Rubrics:")[0].strip()
+        group = groups.setdefault(row["question_id"], groups.setdefault(response, row["question_id"]))
+        by_label[label == "5"].append((row["id"], Prompt(msgs["user"], msgs.get("system")), label == "5", group))
     rng = random.Random(seed)
     half = n // 2
     if min(len(v) for v in by_label.values()) < half:
@@ -75,7 +80,7 @@ def hidden_states(backend, rows, path: Path, max_tokens: int) -> tuple[np.ndarra
 
     done = dict(np.load(path, allow_pickle=False)) if path.exists() else {}
     joiner, _ = label_token_plan(backend._encode_text, list("12345"), PREFIX)
-    for n, (rid, prompt, _) in enumerate(tqdm([r for r in rows if r[0] not in done], desc=path.stem)):
+    for n, (rid, prompt, *_) in enumerate(tqdm([r for r in rows if r[0] not in done], desc=path.stem)):
         ids = encode_prompt(backend.tokenizer, prompt, PREFIX) + list(joiner)
         if len(ids) > max_tokens:
             continue
@@ -111,11 +116,14 @@ def predict(w: np.ndarray, x: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-(np.hstack([x, np.ones((len(x), 1))]) @ w)))
 
 
-def choose(feats: np.ndarray, y: np.ndarray, seed: int) -> tuple[int, float, float]:
-    """(layer, l2, mean CV AUROC) with the best 5-fold cross-validated AUROC on the training items."""
+def choose(feats: np.ndarray, y: np.ndarray, groups: list[str], seed: int) -> tuple[int, float, float]:
+    """(layer, l2, CV AUROC) with the best 5-fold cross-validated AUROC on the training items
+    (folds by group: the rows of one document or claim stay in one fold)."""
     from judgesmith.metrics.binary import auroc
 
-    folds = np.random.default_rng(seed).permutation(len(y)) % 5
+    names = sorted(set(groups))
+    fold_of = dict(zip(names, np.random.default_rng(seed).permutation(len(names)) % 5))
+    folds = np.array([fold_of[g] for g in groups])
     best = (0, 1.0, -1.0)
     for layer in range(feats.shape[1]):
         x = standardize(feats[:, layer], feats[:, layer])
@@ -185,13 +193,14 @@ def main(argv: list[str] | None = None) -> int:
     for source in sorted({s for v in SETS.values() for s in v}):
         rows = training_prompts(args.data, source, args.train_per_set, args.seed)
         feats, kept = hidden_states(backend, rows, args.out / f"features-train-{source}.npz", args.max_tokens)
-        gold = dict((r[0], r[2]) for r in rows)
-        train[source] = (feats, np.array([gold[k] for k in kept], dtype=float))
+        gold = {r[0]: r[2] for r in rows}
+        group = {r[0]: f"{source}:{r[3]}" for r in rows}
+        train[source] = (feats, np.array([gold[k] for k in kept], dtype=float), [group[k] for k in kept])
     results = {}
     for key, sources in SETS.items():
         x = np.concatenate([train[s][0] for s in sources])
         y = np.concatenate([train[s][1] for s in sources])
-        layer, l2, cv = choose(x, y, args.seed)
+        layer, l2, cv = choose(x, y, [g for s in sources for g in train[s][2]], args.seed)
         rows = bench_prompts(args.suite, key)
         feats, kept = hidden_states(backend, rows, args.out / f"features-{key}.npz", args.max_tokens)
         w = fit_logistic(standardize(x[:, layer], x[:, layer]), y, l2)
