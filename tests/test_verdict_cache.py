@@ -44,7 +44,7 @@ def _bench(out, model_dir, cache_root, tasks=None, protocol=None, factory=None):
     abs_b, pair_b = toy_benchmarks()
     tasks = tasks or prepare_tasks([("toy_abs", abs_b, None), ("toy_pair", pair_b, None)])
     protocol = protocol or Protocol(mode="score")
-    cache = VerdictCache(cache_root, "scripted", protocol.batch_size)
+    cache = VerdictCache(cache_root, "scripted")
     results = run_bench([ModelSpec("m", str(model_dir))], tasks, out, protocol, factory, suite_name="toy",
                         n_resamples=20, html=False, cache=cache)
     return factory, results
@@ -99,7 +99,7 @@ def test_names_without_local_weights_are_never_cached(tmp_path):
     factory = Counting()
     abs_b, _ = toy_benchmarks()
     tasks = prepare_tasks([("toy_abs", abs_b, 4)])
-    cache = VerdictCache(tmp_path / "cache", "scripted", 8)
+    cache = VerdictCache(tmp_path / "cache", "scripted")
     for out in ("run1", "run2"):
         run_bench([ModelSpec("m", "org/not-local")], tasks, tmp_path / out, Protocol(mode="score"), factory,
                   suite_name="toy", n_resamples=20, html=False, cache=cache)

@@ -50,11 +50,12 @@ def item_key(setting: dict[str, Any], config: Any, item: Any) -> str:
 
 
 class VerdictCache:
-    """Cached verdicts of every model under `root`, for one backend kind and batch size."""
+    """Cached verdicts of every model under `root`, for one backend kind (the batch size and every other
+    judging option are part of the `JudgeConfig` in each key)."""
 
-    def __init__(self, root: str | Path, backend: str, batch_size: int):
+    def __init__(self, root: str | Path, backend: str):
         self.root = Path(root)
-        self.setting = {"backend": backend, "batch_size": batch_size}
+        self.setting = {"backend": backend}
         self._fingerprints: dict[str, str | None] = {}
         self._loaded: dict[str, dict[str, dict]] = {}
 

@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
 
     models, suite, protocol, factory = setup(args)
     tasks = prepare_tasks(suite.benchmarks, seed=suite.seed, limit=args.limit)
-    cache = None if args.no_verdict_cache else VerdictCache(default_root(), args.backend, protocol.batch_size)
+    cache = None if args.no_verdict_cache else VerdictCache(default_root(), args.backend)
     results = run_bench(models, tasks, args.out, protocol, factory, suite_name=suite.name,
                         n_resamples=args.resamples, seed=suite.seed, html=not args.no_html, baseline=args.baseline,
                         cache=cache)

@@ -184,7 +184,7 @@ def _bench_stage(p: Plan):
         suite, protocol, factory, limit, resamples = _bench_setup(p)
         tasks = prepare_tasks(suite.benchmarks, seed=suite.seed, limit=limit)
         spec = p.recipe.bench
-        cache = VerdictCache(default_root(), spec.backend, spec.batch_size) if spec.verdict_cache else None
+        cache = VerdictCache(default_root(), spec.backend) if spec.verdict_cache else None
         run_bench(_models(p, ctx), tasks, sdir, protocol, factory, suite_name=suite.name,
                   n_resamples=resamples, seed=suite.seed, cache=cache)
     return run
